@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+
+from linli.accounts.roles import Bureau, Role
+from linli.core.forms import BootstrapMixin
+
+
+class LoginForm(BootstrapMixin, forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150,
+                               widget=forms.TextInput(attrs={"autofocus": True,
+                                                             "autocomplete": "username"}))
+    password = forms.CharField(label=_("密码"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete":
+                                                                 "current-password"}))
+
+
+class TokenForm(BootstrapMixin, forms.Form):
+    token = forms.CharField(label=_("动态口令"), max_length=8, min_length=6,
+                            widget=forms.TextInput(attrs={"autofocus": True,
+                                                          "inputmode": "numeric",
+                                                          "autocomplete": "one-time-code"}))
+
+
+class MembershipForm(BootstrapMixin, forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    region_code = forms.CharField(
+        label=_("辖区"), max_length=12,
+        help_text=_("输入区划名称或代码检索,例如“城东区”或 630102"),
+        widget=forms.TextInput(attrs={"list": "region-options", "autocomplete": "off",
+                                      "hx-get": "/regions/options/", "hx-trigger":
+                                      "keyup changed delay:300ms", "hx-target":
+                                      "#region-options", "name": "region_code"}))
+    bureau = forms.ChoiceField(label=_("处室(仅省厅)"),
+                               choices=[("", "—")] + list(Bureau.choices), required=False)
+
+
+class UserCreateForm(MembershipForm):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=64)
+    phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+    password = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput)
+
+    field_order = ["username", "full_name", "phone", "password", "role", "region_code",
+                   "bureau"]
+
+
+class PasswordResetForm(BootstrapMixin, forms.Form):
+    password = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput)
+
+
+class ApiTokenForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=64)
+    expires_at = forms.DateField(label=_("到期日期"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PasswordChangeForm(BootstrapMixin, DjangoPasswordChangeForm):
+    pass

@@ -1,0 +1,19 @@
+"""The one NinjaAPI at /api/v1/, mounting each app's router."""
+
+from ninja import NinjaAPI
+
+from linli.accounts.api import router as accounts_router
+from linli.core.api_support import SessionAuth, TokenAuth, install_error_handlers
+from linli.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="邻里守望 API",
+    version="1.0.0",
+    description="青海省“邻里守望”关爱行动平台接口。会话(页面登录)或个人访问令牌"
+                "(Authorization: Bearer …)认证;错误统一为 {\"error\": {code, message, details}}。",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/accounts", accounts_router)
+api.add_router("/regions", regions_router)

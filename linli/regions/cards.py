@@ -1,0 +1,44 @@
+"""The regions app's cards on the home dashboard."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.accounts.access import Access
+from linli.core.dashboard import Card
+from linli.regions.models import Level
+from linli.regions.selectors import region_children, region_roots, scope_tally
+
+
+def region_card(access: Access) -> Card | None:
+    if not access.region_codes:
+        return None
+    tally = scope_tally(actor=access)
+    return Card(
+        title=_("辖区村(社区)"), value=f"{tally.villages:,}", unit=_("个"),
+        url=reverse("regions:index"),
+        rows=[(_("县级单位"), f"{tally.counties}"), (_("乡镇(街道)"), f"{tally.townships}"),
+              (_("城镇社区"), f"{tally.urban:,}"), (_("农村村委会"), f"{tally.rural:,}")],
+    )
+
+
+def village_chart_card(access: Access) -> Card | None:
+    roots = region_roots(actor=access)
+    if len(roots) != 1 or roots[0].level >= Level.TOWNSHIP:
+        return None
+    children = region_children(region=roots[0])
+    urban_label, rural_label = _("城镇社区"), _("农村村委会")
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [urban_label, rural_label]},
+        "grid": {"left": 40, "right": 10, "bottom": 80},
+        "xAxis": {"type": "category", "data": [c.name for c, _t in children],
+                  "axisLabel": {"rotate": 35}},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"name": urban_label, "type": "bar", "stack": "v",
+             "data": [t.urban for _c, t in children]},
+            {"name": rural_label, "type": "bar", "stack": "v",
+             "data": [t.rural for _c, t in children]},
+        ],
+    }
+    return Card(title=_("%(name)s下辖村(社区)分布") % {"name": roots[0].name}, chart=chart)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+from linli.api import api
+
+urlpatterns = [
+    path("", include("linli.core.urls")),
+    path("accounts/", include("linli.accounts.urls")),
+    path("regions/", include("linli.regions.urls")),
+    path("audit/", include("linli.audit.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
+# The Django admin asks for the TOTP code too (it has its own login form).
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "邻里守望 · 后台"
+admin.site.site_title = "邻里守望"
