@@ -1,10 +1,24 @@
 """The one NinjaAPI at /api/v1/, mounting each app's router."""
 
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from linli.accounts.api import router as accounts_router
 from linli.core.api_support import SessionAuth, TokenAuth, install_error_handlers
 from linli.regions.api import router as regions_router
+
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """JSON with Chinese left readable (no \\uXXXX escapes)."""
+
+    def render(self, request, data, *, response_status):
+        return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+
 
 api = NinjaAPI(
     title="邻里守望 API",
@@ -13,6 +27,8 @@ api = NinjaAPI(
                 "(Authorization: Bearer …)认证;错误统一为 {\"error\": {code, message, details}}。",
     auth=[SessionAuth(), TokenAuth()],
     docs_url="/docs",
+    docs_decorator=login_required,
+    renderer=ChineseJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/accounts", accounts_router)

@@ -57,10 +57,9 @@ def login_view(request):
 
 def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = LoginForm()
-    form.add_error(None, _("登录失败次数过多,账户已锁定 %(m)d 分钟,请稍后再试或联系系统管理员。")
-                   % {"m": minutes})
-    return render(request, "accounts/login.html", {"form": form}, status=429)
+    locked = _("登录失败次数过多,账户已锁定 %(m)d 分钟,请稍后再试或联系系统管理员。") % {"m": minutes}
+    return render(request, "accounts/login.html", {"form": LoginForm(), "locked": locked},
+                  status=429)
 
 
 def verify_view(request):

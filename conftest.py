@@ -1,0 +1,90 @@
+"""Shared fixtures: the Qinghai regions and the personas every scope test uses."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from linli.accounts.models import Membership, User
+from linli.accounts.roles import Bureau, Role
+from linli.regions.models import Region
+from linli.regions.services import regions_ensure_loaded
+
+PASSWORD = "Linli@2026test"
+
+# County 城东区 (西宁市) is "ours"; 乐都区 (海东市) is the other county.
+OUR_PREFECTURE, OUR_COUNTY, OUR_TOWNSHIP, OUR_VILLAGE = (
+    "6301", "630102", "630102001", "630102001001")
+OTHER_COUNTY, OTHER_TOWNSHIP, OTHER_VILLAGE = "630202", "630202001", "630202001001"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing at full strength makes a persona cost 0.3 s; the tests don't test PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        regions_ensure_loaded()
+
+
+@pytest.fixture
+def regions(db):
+    """For transactional tests, whose flush empties the table: load it again if needed."""
+    regions_ensure_loaded()
+
+
+def make_user(username: str, role: str | None = None, code: str = "", bureau: str = "",
+              **fields) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD,
+                                    full_name=fields.pop("full_name", username), **fields)
+    if role:
+        region = Region.objects.get(code=code)
+        Membership.objects.create(user=user, role=role, region=region, bureau=bureau)
+    return user
+
+
+@dataclass
+class Personas:
+    province: User  # 省厅 社会组织管理局
+    province_elderly: User  # 省厅 养老服务处
+    prefecture: User  # 西宁市
+    county: User  # 城东区
+    other_county: User  # 乐都区
+    township: User  # 东关大街街道
+    village: User  # 北关社区
+    auditor: User
+    admin: User
+    outsider: User  # signed in, no membership
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return Personas(
+        province=make_user("province", Role.PROVINCE_BUREAU, "63",
+                           Bureau.SOCIAL_ORGANIZATIONS),
+        province_elderly=make_user("province_elderly", Role.PROVINCE_BUREAU, "63",
+                                   Bureau.ELDERLY_SERVICES),
+        prefecture=make_user("prefecture", Role.PREFECTURE_BUREAU, OUR_PREFECTURE),
+        county=make_user("county", Role.COUNTY_BUREAU, OUR_COUNTY),
+        other_county=make_user("other_county", Role.COUNTY_BUREAU, OTHER_COUNTY),
+        township=make_user("township", Role.TOWNSHIP_ASSISTANT, OUR_TOWNSHIP),
+        village=make_user("village", Role.VILLAGE_STAFF, OUR_VILLAGE),
+        auditor=make_user("auditor", Role.AUDITOR, "63"),
+        admin=make_user("admin", Role.SYSADMIN, "63"),
+        outsider=make_user("outsider"),
+    )
+
+
+@pytest.fixture
+def as_user(client, settings):
+    """Sign a persona in through the session (second factor off unless a test turns it on)."""
+    settings.LINLI_ENFORCE_2FA = False
+
+    def sign_in(user: User):
+        client.force_login(user)
+        return client
+
+    return sign_in
