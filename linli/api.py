@@ -12,7 +12,6 @@ from linli.core.api_support import SessionAuth, TokenAuth, install_error_handler
 from linli.regions.api import router as regions_router
 
 
-
 class ChineseJSONRenderer(JSONRenderer):
     """JSON with Chinese left readable (no \\uXXXX escapes)."""
 

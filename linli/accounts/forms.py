@@ -1,7 +1,6 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
-
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import Bureau, Role
 from linli.core.forms import BootstrapMixin
@@ -33,7 +32,7 @@ class MembershipForm(BootstrapMixin, forms.Form):
                                       "keyup changed delay:300ms", "hx-target":
                                       "#region-options", "name": "region_code"}))
     bureau = forms.ChoiceField(label=_("处室(仅省厅)"),
-                               choices=[("", "—")] + list(Bureau.choices), required=False)
+                               choices=[("", "—"), *Bureau.choices], required=False)
 
 
 class UserCreateForm(MembershipForm):

@@ -53,6 +53,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region.path}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.region_code = self.region.code
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         level = ROLE_LEVEL.get(self.role)
         if self.region_id and level is not None and self.region.level != level:
@@ -62,10 +66,6 @@ class Membership(models.Model):
             raise ValidationError({"bureau": _("省厅处室人员须选择所在处室")})
         if self.role != Role.PROVINCE_BUREAU and self.bureau:
             raise ValidationError({"bureau": _("只有省厅处室人员需要选择处室")})
-
-    def save(self, *args, **kwargs) -> None:
-        self.region_code = self.region.code
-        super().save(*args, **kwargs)
 
 
 def hash_token(raw: str) -> str:

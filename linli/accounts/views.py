@@ -18,8 +18,15 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.accounts import selectors, services
-from linli.accounts.forms import (ApiTokenForm, LoginForm, MembershipForm, PasswordChangeForm,
-                                  PasswordResetForm, TokenForm, UserCreateForm)
+from linli.accounts.forms import (
+    ApiTokenForm,
+    LoginForm,
+    MembershipForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    TokenForm,
+    UserCreateForm,
+)
 from linli.accounts.models import ApiToken, User
 from linli.accounts.roles import Perm
 from linli.core.errors import Invalid
@@ -57,7 +64,8 @@ def login_view(request):
 
 def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    locked = _("登录失败次数过多,账户已锁定 %(m)d 分钟,请稍后再试或联系系统管理员。") % {"m": minutes}
+    locked = _("登录失败次数过多,账户已锁定 %(m)d 分钟,请稍后再试或联系系统管理员。") % {
+        "m": minutes}
     return render(request, "accounts/login.html", {"form": LoginForm(), "locked": locked},
                   status=429)
 

@@ -13,7 +13,7 @@ from linli.core.views import require_perm
 class LogFilter(BootstrapMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), required=False)
     action = forms.ChoiceField(label=_("事件"), required=False,
-                               choices=[("", _("全部"))] + list(Action.choices))
+                               choices=[("", _("全部")), *Action.choices])
     record = forms.CharField(label=_("记录"), required=False)
     since = forms.DateField(label=_("起始日期"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))

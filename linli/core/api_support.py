@@ -66,8 +66,8 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
-        return api.create_response(request, error_body("unauthenticated", _("请先登录或提供有效的访问令牌")),
-                                   status=401)
+        body = error_body("unauthenticated", _("请先登录或提供有效的访问令牌"))
+        return api.create_response(request, body, status=401)
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):

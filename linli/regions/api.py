@@ -27,7 +27,8 @@ class RegionOut(Schema):
 
 
 class RegionFilter(Schema):
-    level: Level | None = Field(None, description="1 省 · 2 市(州) · 3 县 · 4 乡镇(街道) · 5 村(社区)")
+    level: Level | None = Field(
+        None, description="1 省 · 2 市(州) · 3 县 · 4 乡镇(街道) · 5 村(社区)")
     parent: str | None = Field(None, description="上级区划代码")
     q: str = Field("", description="名称包含或代码前缀")
 

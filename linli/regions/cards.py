@@ -13,11 +13,13 @@ def region_card(access: Access) -> Card | None:
     if not access.region_codes:
         return None
     tally = scope_tally(actor=access)
+    # Counties and townships only where the scope has them (a county has no counties).
+    above = [(_("县级单位"), tally.counties), (_("乡镇(街道)"), tally.townships)]
+    rows = [(label, n) for label, n in above if n]
+    rows += [(_("城镇社区"), tally.urban), (_("农村村委会"), tally.rural)]
     return Card(
         title=_("辖区村(社区)"), value=f"{tally.villages:,}", unit=_("个"),
-        url=reverse("regions:index"),
-        rows=[(_("县级单位"), f"{tally.counties}"), (_("乡镇(街道)"), f"{tally.townships}"),
-              (_("城镇社区"), f"{tally.urban:,}"), (_("农村村委会"), f"{tally.rural:,}")],
+        url=reverse("regions:index"), rows=[(label, f"{n:,}") for label, n in rows],
     )
 
 

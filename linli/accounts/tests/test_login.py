@@ -87,7 +87,8 @@ def test_it_enrols_totp_and_then_asks_for_it_at_every_login(client, personas):
     device = TOTPDevice.objects.get(user=personas.province)
     refused = client.post(reverse("accounts:second_factor"), {"token": "000000"})
     assert "动态口令不正确" in refused.content.decode()
-    assert client.post(reverse("accounts:second_factor"), {"token": _code(device)}).status_code == 302
+    enrolled = client.post(reverse("accounts:second_factor"), {"token": _code(device)})
+    assert enrolled.status_code == 302
     assert client.get("/regions/63/").status_code == 200
     client.post("/accounts/logout/")
 
