@@ -58,6 +58,12 @@ def test_it_speaks_english_when_asked(personas, as_user):
     assert "Villages and communities" in body and "辖区村(社区)" not in body
 
 
+def test_it_stays_chinese_for_an_english_browser(personas, as_user):
+    client = as_user(personas.county)
+    body = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert 'lang="zh-hans"' in body.decode() and "辖区村(社区)" in body.decode()
+
+
 def test_it_seeds_demo_data_idempotently(db):
     call_command("seed", "--size", "demo", "--quiet-accounts")
     call_command("seed", "--size", "demo", "--quiet-accounts")
