@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "linli.regions",
     "linli.accounts",
     "linli.audit",
+    "linli.orgs",
 ]
 
 MIDDLEWARE = [
@@ -158,3 +159,7 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+
+# Days a filing body has to review a 备案 application before it shows as overdue. Local
+# practice, not a national rule (GLOSSARY C): set it per deployment.
+LINLI_FILING_REVIEW_DAYS = env.env_int("LINLI_FILING_REVIEW_DAYS", 15, minimum=1)

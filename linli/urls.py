@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("linli.accounts.urls")),
     path("regions/", include("linli.regions.urls")),
     path("audit/", include("linli.audit.urls")),
+    path("orgs/", include("linli.orgs.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

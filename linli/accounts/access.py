@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from linli.accounts.roles import ROLE_PERMISSIONS, SECOND_FACTOR_ROLES, domains_for
+from linli.accounts.roles import ORG_ROLES, ROLE_PERMISSIONS, SECOND_FACTOR_ROLES, domains_for
 
 
 def minimal_prefixes(codes) -> tuple[str, ...]:
@@ -27,6 +27,7 @@ class Access:
     region_codes: tuple[str, ...] = ()
     domains: frozenset[str] = frozenset()
     permissions: frozenset[str] = frozenset()
+    organisation_ids: frozenset[int] = frozenset()
     memberships: tuple = field(default=(), compare=False, repr=False)
 
     def region_q(self, field_name: str = "region_code") -> Q:
@@ -38,6 +39,14 @@ class Access:
 
     def filter(self, queryset: QuerySet, field_name: str = "region_code") -> QuerySet:
         return queryset.filter(self.region_q(field_name))
+
+    def scope_q(self, region_field: str = "region_code",
+                organisation_field: str | None = None) -> Q:
+        """Inside the region subtree, or — for organisation staff — their organisation's."""
+        query = self.region_q(region_field)
+        if organisation_field and self.organisation_ids:
+            query |= Q(**{f"{organisation_field}__in": sorted(self.organisation_ids)})
+        return query
 
     def covers(self, code: str) -> bool:
         return any(code.startswith(prefix) for prefix in self.region_codes)
@@ -74,7 +83,10 @@ def access_for(user) -> Access:
     access = Access(
         user_id=user.pk,
         roles=frozenset(m.role for m in memberships),
-        region_codes=minimal_prefixes(m.region_code for m in memberships),
+        region_codes=minimal_prefixes(m.region_code for m in memberships
+                                      if m.role not in ORG_ROLES),
+        organisation_ids=frozenset(m.organisation_id for m in memberships
+                                   if m.role in ORG_ROLES),
         domains=frozenset().union(*(domains_for(m.role, m.bureau) for m in memberships)),
         permissions=frozenset().union(*(ROLE_PERMISSIONS[m.role] for m in memberships)),
         memberships=memberships,

@@ -25,12 +25,18 @@ class TokenForm(BootstrapMixin, forms.Form):
 class MembershipForm(BootstrapMixin, forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     region_code = forms.CharField(
-        label=_("辖区"), max_length=12,
+        label=_("辖区"), max_length=12, required=False,
         help_text=_("输入区划名称或代码检索,例如“城东区”或 630102"),
         widget=forms.TextInput(attrs={"list": "region-options", "autocomplete": "off",
                                       "hx-get": "/regions/options/", "hx-trigger":
                                       "keyup changed delay:300ms", "hx-target":
                                       "#region-options", "name": "region_code"}))
+    organisation_id = forms.IntegerField(
+        label=_("所属社会组织(仅社会组织人员、志愿者)"), required=False,
+        help_text=_("输入组织名称检索后选择"),
+        widget=forms.TextInput(attrs={"list": "org-options", "autocomplete": "off",
+                                      "hx-get": "/orgs/options/", "hx-trigger":
+                                      "keyup changed delay:300ms", "hx-target": "#org-options"}))
     bureau = forms.ChoiceField(label=_("处室(仅省厅)"),
                                choices=[("", "—"), *Bureau.choices], required=False)
 
@@ -42,7 +48,7 @@ class UserCreateForm(MembershipForm):
     password = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput)
 
     field_order = ["username", "full_name", "phone", "password", "role", "region_code",
-                   "bureau"]
+                   "bureau", "organisation_id"]
 
 
 class PasswordResetForm(BootstrapMixin, forms.Form):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from linli.accounts.roles import ROLE_LEVEL, Bureau, Role
+from linli.accounts.roles import ORG_ROLES, ROLE_LEVEL, Bureau, Role
 from linli.regions.models import Level, Region
 
 
@@ -40,6 +40,9 @@ class Membership(models.Model):
     bureau = models.CharField(_("处室"), max_length=32, choices=Bureau.choices, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("辖区"))
     region_code = models.CharField(_("辖区代码"), max_length=12, editable=False)
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="staff_memberships",
+                                     verbose_name=_("社会组织"))
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
     history = HistoricalRecords()
@@ -51,7 +54,8 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["user", "is_active"], name="membership_user_active")]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.region.path}"
+        where = self.organisation.name if self.organisation_id else self.region.path
+        return f"{self.user} · {self.get_role_display()} · {where}"
 
     def save(self, *args, **kwargs) -> None:
         self.region_code = self.region.code
@@ -66,6 +70,8 @@ class Membership(models.Model):
             raise ValidationError({"bureau": _("省厅处室人员须选择所在处室")})
         if self.role != Role.PROVINCE_BUREAU and self.bureau:
             raise ValidationError({"bureau": _("只有省厅处室人员需要选择处室")})
+        if (self.role in ORG_ROLES) != bool(self.organisation_id):
+            raise ValidationError({"organisation": _("社会组织工作人员和志愿者须且只须选择所属社会组织")})
 
 
 def hash_token(raw: str) -> str:

@@ -110,7 +110,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PREFECTURE_BUREAU: _OFFICE,
     Role.COUNTY_BUREAU: _OFFICE,
     Role.TOWNSHIP_ASSISTANT: _OFFICE,
-    Role.VILLAGE_STAFF: frozenset({Perm.VIEW, Perm.EDIT, Perm.EXPORT}),
+    # 村(居)委会 review the filings made with them (notice, measure 一).
+    Role.VILLAGE_STAFF: frozenset({Perm.VIEW, Perm.EDIT, Perm.REVIEW, Perm.EXPORT}),
     Role.ORG_STAFF: frozenset({Perm.VIEW, Perm.EDIT}),
     Role.VOLUNTEER: frozenset({Perm.VIEW, Perm.EDIT}),
     Role.AUDITOR: frozenset({Perm.VIEW, Perm.EXPORT, Perm.VIEW_AUDIT}),
@@ -129,6 +130,9 @@ ROLE_LEVEL: dict[str, int | None] = {
     Role.AUDITOR: None,
     Role.SYSADMIN: Level.PROVINCE,
 }
+
+# These roles are bound to an organisation: they see what belongs to it, not a region.
+ORG_ROLES = frozenset({Role.ORG_STAFF, Role.VOLUNTEER})
 
 # 等保 2.0 level 3: these roles must use the second factor (unless LINLI_ENFORCE_2FA=false).
 SECOND_FACTOR_ROLES = frozenset({Role.SYSADMIN, Role.PROVINCE_BUREAU})

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.accounts.access import access_for
 from linli.accounts.models import ApiToken, Membership, User, hash_token
-from linli.accounts.roles import Perm
+from linli.accounts.roles import ORG_ROLES, Perm
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
 from linli.core.errors import Forbidden, Invalid, NotFound
@@ -59,24 +59,35 @@ def user_create(*, actor, username: str, password: str, full_name: str = "",
 
 @transaction.atomic
 def user_create_with_membership(*, actor, username: str, password: str, full_name: str,
-                                phone: str, role: str, region_code: str,
-                                bureau: str = "") -> User:
+                                phone: str, role: str, region_code: str = "",
+                                bureau: str = "", organisation_id: int | None = None) -> User:
     """The administrator's usual step: a new account with its first role, or neither."""
     user = user_create(actor=actor, username=username, password=password,
                        full_name=full_name, phone=phone)
-    membership_grant(actor=actor, user=user, role=role, region_code=region_code, bureau=bureau)
+    membership_grant(actor=actor, user=user, role=role, region_code=region_code, bureau=bureau,
+                     organisation_id=organisation_id)
     return user
 
 
 @transaction.atomic
-def membership_grant(*, actor, user: User, role: str, region_code: str,
-                     bureau: str = "") -> Membership:
+def membership_grant(*, actor, user: User, role: str, region_code: str = "",
+                     bureau: str = "", organisation_id: int | None = None) -> Membership:
+    """Bind a role to a region, or — for organisation roles — to an organisation (whose
+    region the membership takes)."""
     _require_admin(actor)
+    organisation = None
+    if role in ORG_ROLES:
+        from linli.orgs.models import Organisation
+
+        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        if organisation is None:
+            raise Invalid(_("请选择所属社会组织"), details={"organisation_id": [_("必填")]})
+        region_code = organisation.region_code
     region = _region(region_code)
     if not access_for(actor).covers(region.code):
         raise NotFound()
     membership = Membership(user=user, role=role, region=region, region_code=region.code,
-                            bureau=bureau or "")
+                            bureau=bureau or "", organisation=organisation)
     try:
         membership.full_clean(exclude=["user"])
     except ValidationError as error:

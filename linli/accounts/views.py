@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +29,7 @@ from linli.accounts.forms import (
 from linli.accounts.models import ApiToken, User
 from linli.accounts.roles import Perm
 from linli.core.errors import Invalid
-from linli.core.views import require_perm
+from linli.core.views import add_form_errors, paginate, require_perm
 
 PENDING = "linli_pending_user"
 
@@ -175,7 +174,7 @@ def token_revoke_view(request, pk: int):
 def user_list_view(request):
     users = selectors.user_list(actor=request.user, q=request.GET.get("q", "").strip(),
                                 role=request.GET.get("role", ""))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = paginate(request, users)
     return render(request, "accounts/user_list.html", {"page": page, "form": MembershipForm()})
 
 
@@ -187,23 +186,11 @@ def user_create_view(request):
         try:
             user = services.user_create_with_membership(actor=request.user, **data)
         except Invalid as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("用户 %(u)s 已创建") % {"u": user})
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form})
-
-
-def _add_errors(form, error: Invalid) -> None:
-    details = error.details if isinstance(error.details, dict) else {}
-    placed = False
-    for field, problems in details.items():
-        if field in form.fields:
-            for problem in problems:
-                form.add_error(field, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 @require_perm(Perm.MANAGE_USERS)
@@ -215,7 +202,7 @@ def user_detail_view(request, pk: int):
             services.membership_grant(actor=request.user, user=user,
                                       **membership_form.cleaned_data)
         except Invalid as error:
-            _add_errors(membership_form, error)
+            add_form_errors(membership_form, error)
         else:
             messages.success(request, _("已授予角色"))
             return redirect("accounts:user_detail", pk=user.pk)

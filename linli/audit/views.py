@@ -1,5 +1,4 @@
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +6,7 @@ from linli.accounts.roles import Perm
 from linli.audit.models import Action
 from linli.audit.selectors import access_log_list
 from linli.core.forms import BootstrapMixin
-from linli.core.views import require_perm
+from linli.core.views import paginate, require_perm
 
 
 class LogFilter(BootstrapMixin, forms.Form):
@@ -26,7 +25,7 @@ def log_view(request):
     form = LogFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     logs = access_log_list(actor=request.user, **filters).select_related("user")
-    page = Paginator(logs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, logs)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/log.html", {"form": form, "page": page,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.access import Access
-from linli.accounts.roles import Perm
+from linli.accounts.roles import Domain, Perm
 
 
 @dataclass(frozen=True)
@@ -14,15 +14,26 @@ class NavItem:
     label: str
     url_name: str
     permission: str | None = None
+    domain: str | None = None
+    needs_region: bool = False  # organisation staff have no region scope
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
+    def allowed(self, access: Access) -> bool:
+        return ((self.permission is None or access.can(self.permission))
+                and (self.domain is None or access.sees_domain(self.domain))
+                and (not self.needs_region or bool(access.region_codes)))
+
 
 ITEMS = [
     NavItem(_("首页"), "core:home", Perm.VIEW),
-    NavItem(_("行政区划"), "regions:index", Perm.VIEW),
+    NavItem(_("行政区划"), "regions:index", Perm.VIEW, needs_region=True),
+    NavItem(_("社会组织"), "orgs:list", Perm.VIEW, Domain.ORGANIZATIONS),
+    NavItem(_("备案审核"), "orgs:filings", Perm.VIEW, Domain.ORGANIZATIONS),
+    NavItem(_("社工站"), "orgs:stations", Perm.VIEW, Domain.ORGANIZATIONS, needs_region=True),
+    NavItem(_("志愿者与社工"), "orgs:volunteers", Perm.VIEW, Domain.ORGANIZATIONS),
     NavItem(_("用户与授权"), "accounts:user_list", Perm.MANAGE_USERS),
     NavItem(_("审计日志"), "audit:log", Perm.VIEW_AUDIT),
     NavItem(_("接口文档"), "api-1.0.0:openapi-view", Perm.VIEW),
@@ -30,4 +41,4 @@ ITEMS = [
 
 
 def items_for(access: Access) -> list[NavItem]:
-    return [item for item in ITEMS if item.permission is None or access.can(item.permission)]
+    return [item for item in ITEMS if item.allowed(access)]

@@ -3,4 +3,10 @@ from django.urls import path
 from linli.core import views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("imports/<slug:kind>/", views.import_upload, name="import_upload"),
+    path("imports/job/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/job/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/job/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+]

@@ -1,12 +1,44 @@
 from functools import wraps
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.core.paginator import Page, Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
-from linli.core import dashboard
-from linli.core.errors import NotFound
+from linli.core import dashboard, importing
+from linli.core.forms import BootstrapMixin
+from linli.core.models import ImportJob
+from linli.core.errors import Invalid, NotFound
+
+PAGE_SIZE = 50
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel 文件(.xlsx 或 .xls)"))
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def add_form_errors(form, error: Invalid) -> None:
+    """Put a service's Invalid on the form: on its fields where named, else on top."""
+    details = error.details if isinstance(error.details, dict) else {}
+    placed = False
+    for field, problems in details.items():
+        if field in form.fields:
+            for problem in problems:
+                form.add_error(field, problem)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
 
 
 def require_perm(permission: str):
@@ -34,3 +66,53 @@ def home(request):
         "charts": [c for c in cards if c.chart is not None],
         "memberships": access.memberships,
     })
+
+
+# --- the one import flow (each app registers its Importer) -------------------------------
+
+
+@login_required
+def import_upload(request, kind: str):
+    importer = importing.importer_for(actor=request.user, kind=kind)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = importing.import_preview(actor=request.user, kind=kind, filename=upload.name,
+                                           content=upload.read())
+        except Invalid as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("core:import_job", pk=job.pk)
+    recent = ImportJob.objects.filter(created_by=request.user, kind=kind)[:10]
+    return render(request, "core/import_upload.html", {
+        "form": form, "importer": importer, "recent": recent})
+
+
+@login_required
+def import_job(request, pk: int):
+    job = importing.import_job_get(actor=request.user, pk=pk)
+    importer = importing.importer_for(actor=request.user, kind=job.kind)
+    return render(request, "core/import_job.html", {
+        "job": job, "importer": importer, "headers": importer.preview_headers(),
+        "errors": job.errors[:100]})
+
+
+@login_required
+@require_POST
+def import_commit(request, pk: int):
+    job = importing.import_job_get(actor=request.user, pk=pk)
+    job = importing.import_commit(actor=request.user, job=job)
+    messages.success(request, _("导入完成:新增 %(c)d,更新 %(u)d,无变化 %(n)d,错误 %(e)d") % {
+        "c": job.created_count, "u": job.updated_count, "n": job.unchanged_count,
+        "e": job.error_rows})
+    return redirect("core:import_job", pk=job.pk)
+
+
+@login_required
+def import_errors(request, pk: int):
+    job = importing.import_job_get(actor=request.user, pk=pk)
+    response = HttpResponse(importing.error_report(job=job), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f"attachment; filename=import-errors-{job.pk}.xlsx"
+    return response

@@ -28,6 +28,7 @@ def detail(request, code: str):
 @require_perm(Perm.VIEW)
 def options(request):
     """<option>s for a region picker (HTMX), scoped like every other read."""
-    q = request.GET.get("q", request.GET.get("region_code", "")).strip()
+    # htmx sends the typed text under the input's own name (region_code, authority_…, q)
+    q = next((v.strip() for v in request.GET.values() if v.strip()), "")
     regions = selectors.region_list(actor=request.user, q=q)[:20] if q else []
     return render(request, "regions/options.html", {"regions": regions})

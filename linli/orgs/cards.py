@@ -1,0 +1,76 @@
+"""The orgs app's cards on the home dashboard (measures 一、八)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.accounts.access import Access
+from linli.core.dashboard import Card
+from linli.orgs import selectors
+from linli.orgs.models import Status
+from linli.regions.models import Level
+from linli.regions.selectors import region_roots
+
+
+def _root(access: Access):
+    roots = region_roots(actor=access)
+    if len(roots) != 1 or selectors._org_access(access) is None:
+        return None
+    return roots[0]
+
+
+def organisations_card(access: Access) -> Card | None:
+    root = _root(access)
+    if root is None:
+        return None
+    density = selectors.organisation_density(actor=access, region=root)[0]
+    active = selectors.organisation_list(actor=access).filter(status=Status.ACTIVE).count()
+    rows = []
+    if density.urban_communities:
+        rows.append((_("每个城镇社区(目标 ≥ %(n)d)") % {"n": selectors.URBAN_TARGET},
+                     f"{density.per_urban:.1f}"))
+    if density.rural_communities:
+        rows.append((_("每个农村社区(目标 ≥ %(n)d)") % {"n": selectors.RURAL_TARGET},
+                     f"{density.per_rural:.1f}"))
+    return Card(title=_("在册社会组织"), value=f"{active:,}", unit=_("个"),
+                url=reverse("orgs:indicators"), rows=rows)
+
+
+def stations_card(access: Access) -> Card | None:
+    root = _root(access)
+    if root is None or root.level > Level.TOWNSHIP:
+        return None
+    coverage = selectors.station_coverage(actor=access, region=root)[0]
+    return Card(title=_("乡镇(街道)社工站覆盖率"), value=f"{coverage.rate:.0%}",
+                target="≥ 70%", url=reverse("orgs:stations"),
+                rows=[(_("已建成"), f"{coverage.stations}"),
+                      (_("乡镇(街道)"), f"{coverage.townships}")],
+                note=_("已达标") if coverage.meets_target else _("未达标"))
+
+
+def filings_card(access: Access) -> Card | None:
+    if selectors._org_access(access) is None:
+        return None
+    waiting = selectors.filings_awaiting_my_review(actor=access).count()
+    overdue = selectors.filings_overdue(actor=access).count()
+    returned = selectors.filings_returned_to_us(actor=access).count()
+    if not (waiting or overdue or returned) and not access.region_codes:
+        return None
+    return Card(title=_("备案待办"), value=f"{waiting}", unit=_("件待我审核"),
+                url=reverse("orgs:filings"),
+                rows=[(_("逾期未审"), f"{overdue}"), (_("退回补正"), f"{returned}")])
+
+
+def filings_chart_card(access: Access) -> Card | None:
+    if selectors._org_access(access) is None or not access.region_codes:
+        return None
+    months = selectors.filings_per_month(actor=access)
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 10, "bottom": 40},
+        "xAxis": {"type": "category", "data": [m for m, _n in months]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"name": _("成立备案"), "type": "line", "data": [n for _m, n in months]}],
+    }
+    return Card(title=_("每月新备案社区社会组织"), chart=chart)
+
+

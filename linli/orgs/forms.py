@@ -1,0 +1,153 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.forms import BootstrapMixin
+from linli.orgs.models import (Category, Certification, FilingKind, IncubationService, Kind,
+                               Sex, Status, TargetGroup, TaxQualificationKind, VolunteerRole)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _region_widget(target: str = "region-options") -> forms.TextInput:
+    return forms.TextInput(attrs={"list": target, "autocomplete": "off", "hx-get":
+                                  "/regions/options/", "hx-trigger": "keyup changed delay:300ms",
+                                  "hx-target": f"#{target}"})
+
+
+class OrganisationForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("组织类型"), choices=Kind.choices)
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=24, required=False,
+                                  help_text=_("登记的社会组织必填;备案的社区社会组织不填"))
+    region_code = forms.CharField(label=_("活动地域"), max_length=12, widget=_region_widget(),
+                                  help_text=_("输入村(社区)或乡镇名称检索"))
+    authority_region_code = forms.CharField(
+        label=_("备案/登记机关"), max_length=12, widget=_region_widget("authority-options"),
+        help_text=_("社区社会组织:街道(乡镇)或村(居)委会"))
+    leader_name = forms.CharField(label=_("负责人"), max_length=32)
+    leader_phone = forms.CharField(label=_("负责人电话"), max_length=32, required=False)
+    contact_name = forms.CharField(label=_("联系人"), max_length=32, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+    address = forms.CharField(label=_("活动场所"), max_length=200, required=False)
+    members_count = forms.IntegerField(label=_("成员人数"), min_value=0, initial=0)
+    business_scope = forms.CharField(label=_("业务范围"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+    target_groups = forms.MultipleChoiceField(label=_("服务对象"), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    focus_special_groups = forms.BooleanField(label=_("关爱特殊群体"), required=False)
+    focus_public_concerns = forms.BooleanField(label=_("回应群众关切"), required=False)
+    focus_safe_community = forms.BooleanField(label=_("推进平安社区"), required=False)
+    focus_rural_revitalisation = forms.BooleanField(label=_("实施乡村振兴"), required=False)
+    founded_on = forms.DateField(label=_("成立日期"), required=False, widget=DATE)
+    led_by_local_talent = forms.BooleanField(label=_("优秀人才领办"), required=False)
+    has_party_branch = forms.BooleanField(label=_("建立党组织"), required=False)
+    is_charity = forms.BooleanField(label=_("慈善组织"), required=False)
+    is_social_work_agency = forms.BooleanField(label=_("社会工作服务机构"), required=False)
+    is_hub = forms.BooleanField(label=_("枢纽型社会组织"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_groups"].choices = [(g.code, g.name)
+                                                for g in TargetGroup.objects.all()]
+        self.fields["target_groups"].widget.attrs["class"] = ""
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("名称/拼音/首字母/信用代码"), required=False)
+    kind = forms.ChoiceField(label=_("类型"), required=False,
+                             choices=[("", _("全部类型")), *Kind.choices])
+    category = forms.ChoiceField(label=_("类别"), required=False,
+                                 choices=[("", _("全部类别")), *Category.choices])
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部状态")), *Status.choices])
+    target_group = forms.ChoiceField(label=_("服务对象"), required=False)
+    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_group"].choices = [("", _("全部服务对象"))] + [
+            (g.code, g.name) for g in TargetGroup.objects.all()]
+
+
+class FilingForm(BootstrapMixin, forms.Form):
+    """变更 or 注销: the new values of the filed content, or the reason."""
+
+    kind = forms.ChoiceField(label=_("备案事项"), choices=FilingKind.choices,
+                             widget=forms.HiddenInput)
+    name = forms.CharField(label=_("新名称"), max_length=100, required=False)
+    leader_name = forms.CharField(label=_("新负责人"), max_length=32, required=False)
+    address = forms.CharField(label=_("新活动场所"), max_length=200, required=False)
+    members_count = forms.IntegerField(label=_("新成员人数"), min_value=0, required=False)
+    business_scope = forms.CharField(label=_("新业务范围"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    region_code = forms.CharField(label=_("新活动地域"), max_length=12, required=False,
+                                  widget=_region_widget())
+    reason = forms.CharField(label=_("申请说明"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    CHANGE_FIELDS = ("name", "leader_name", "address", "members_count", "business_scope",
+                     "region_code")
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    comment = forms.CharField(label=_("意见"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StationForm(BootstrapMixin, forms.Form):
+    established = forms.BooleanField(label=_("已建成"), required=False)
+    operator_id = forms.IntegerField(label=_("运营机构编号"), required=False,
+                                     widget=forms.TextInput(attrs={
+                                         "list": "org-options", "autocomplete": "off",
+                                         "hx-get": "/orgs/options/", "hx-trigger":
+                                         "keyup changed delay:300ms",
+                                         "hx-target": "#org-options"}))
+    staff_count = forms.IntegerField(label=_("驻站社工人数"), min_value=0, initial=0)
+    opened_on = forms.DateField(label=_("建成日期"), required=False, widget=DATE)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+
+
+class TaxQualificationForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("资格类型"), choices=TaxQualificationKind.choices)
+    document_number = forms.CharField(label=_("认定文号"), max_length=64, required=False)
+    valid_from = forms.DateField(label=_("有效期起"), widget=DATE)
+    valid_until = forms.DateField(label=_("有效期止"), widget=DATE)
+
+
+class IncubationBaseForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    region_code = forms.CharField(label=_("所在区划"), max_length=12, widget=_region_widget())
+    operator_id = forms.IntegerField(label=_("运营机构编号"), required=False)
+    opened_on = forms.DateField(label=_("建成日期"), required=False, widget=DATE)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+
+
+class IncubationForm(BootstrapMixin, forms.Form):
+    organisation_id = forms.IntegerField(label=_("入孵组织编号"))
+    started_on = forms.DateField(label=_("入孵日期"), widget=DATE)
+    ended_on = forms.DateField(label=_("出孵日期"), required=False, widget=DATE)
+    services = forms.MultipleChoiceField(label=_("提供服务"), choices=IncubationService.choices,
+                                         required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].widget.attrs["class"] = ""
+
+
+class VolunteerForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=32)
+    sex = forms.ChoiceField(label=_("性别"), choices=[("", "—"), *Sex.choices], required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+    region_code = forms.CharField(label=_("服务区域"), max_length=12, widget=_region_widget())
+    skills = forms.CharField(label=_("技能特长"), max_length=200, required=False)
+    is_social_worker = forms.BooleanField(label=_("社会工作者"), required=False)
+    certification = forms.ChoiceField(label=_("职业水平"), choices=Certification.choices,
+                                      required=False)
+    certificate_number = forms.CharField(label=_("证书编号"), max_length=64, required=False)
+    organisation_id = forms.IntegerField(label=_("所属组织编号"), required=False)
+    role = forms.ChoiceField(label=_("在组织中的身份"), choices=VolunteerRole.choices,
+                             initial=VolunteerRole.VOLUNTEER)
+
+

@@ -1,0 +1,344 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts.access import access_for
+from linli.accounts.roles import Perm
+from linli.core.errors import Invalid, NotFound
+from linli.core.views import add_form_errors, paginate, require_perm
+from linli.orgs import documents, exporters, selectors, services, support_services
+from linli.orgs.forms import (DecisionForm, FilingForm, FilterForm, IncubationBaseForm,
+                              IncubationForm, OrganisationForm, StationForm,
+                              TaxQualificationForm, VolunteerForm)
+from linli.orgs.models import FilingKind, FilingStatus, Kind, Status
+from linli.regions.selectors import region_get, region_roots
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(content: bytes, filename: str, mime: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _filters(request) -> tuple[FilterForm, selectors.OrgFilter]:
+    form = FilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.OrgFilter(**{k: v for k, v in data.items() if v})
+
+
+@require_perm(Perm.VIEW)
+def organisation_list(request):
+    form, filters = _filters(request)
+    orgs = selectors.organisation_list(actor=request.user, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        if not access_for(request.user).can(Perm.EXPORT):
+            raise NotFound()
+        stamp = timezone.localdate().isoformat()
+        return _download(exporters.organisations_xlsx(orgs), f"organisations-{stamp}.xlsx", XLSX)
+    return render(request, "orgs/organisation_list.html", {
+        "form": form, "page": paginate(request, orgs),
+        "can_edit": selectors.can_edit_orgs(request.user)})
+
+
+@require_perm(Perm.VIEW)
+def organisation_options(request):
+    q = next((v.strip() for v in request.GET.values() if v.strip()), "")
+    orgs = selectors.organisation_list(actor=request.user,
+                                       filters=selectors.OrgFilter(q=q))[:20] if q else []
+    return render(request, "orgs/options.html", {"orgs": orgs})
+
+
+def _org_form_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("version", None)
+    return data
+
+
+@require_perm(Perm.EDIT)
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None, initial={"kind": Kind.COMMUNITY})
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_create(actor=request.user, **_org_form_data(form))
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("已登记“%(n)s”") % {"n": org.name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/organisation_form.html", {"form": form})
+
+
+@require_perm(Perm.VIEW)
+def organisation_detail(request, pk: int):
+    org = selectors.organisation_get(actor=request.user, pk=pk)
+    return render(request, "orgs/organisation_detail.html", {
+        "org": org,
+        "filings": org.filings.select_related("submitted_by").order_by("-submitted_at"),
+        "open_filing": org.filings.filter(status__in=[FilingStatus.SUBMITTED,
+                                                      FilingStatus.RETURNED]).first(),
+        "taxes": org.tax_qualifications.all(),
+        "incubations": org.incubations.select_related("base"),
+        "volunteers": org.volunteer_memberships.filter(left_on__isnull=True)
+        .select_related("volunteer")[:50],
+        "history": org.history.select_related("history_user")[:20],
+        "can_edit": selectors.can_edit_orgs(request.user),
+        "can_review": access_for(request.user).can(Perm.REVIEW)
+        and access_for(request.user).covers(org.authority_region_code),
+        "tax_form": TaxQualificationForm(),
+        "change_form": FilingForm(initial={"kind": FilingKind.CHANGE}),
+        "Kind": Kind, "Status": Status,
+    })
+
+
+@require_perm(Perm.EDIT)
+def organisation_edit(request, pk: int):
+    org = selectors.organisation_get(actor=request.user, pk=pk)
+    initial = {f: getattr(org, f) for f in services.EDITABLE_FIELDS}
+    initial.update(region_code=org.region_code, authority_region_code=org.authority_region_code,
+                   target_groups=[g.code for g in org.target_groups.all()], version=org.version)
+    form = OrganisationForm(request.POST or None, initial=initial)
+    form.fields["authority_region_code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = _org_form_data(form)
+        data.pop("authority_region_code")
+        try:
+            services.organisation_update(actor=request.user, organisation=org,
+                                         version=form.cleaned_data["version"] or 0, **data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/organisation_form.html", {"form": form, "org": org})
+
+
+@require_perm(Perm.REVIEW)
+@require_POST
+def organisation_status(request, pk: int):
+    org = selectors.organisation_get(actor=request.user, pk=pk)
+    services.organisation_set_status(actor=request.user, organisation=org,
+                                     status=request.POST.get("status", ""),
+                                     reason=request.POST.get("reason", ""))
+    messages.success(request, _("状态已更新"))
+    return redirect("orgs:detail", pk=org.pk)
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def filing_create(request, pk: int):
+    org = selectors.organisation_get(actor=request.user, pk=pk)
+    form = FilingForm(request.POST)
+    if not form.is_valid():
+        raise Invalid(_("提交的数据有误"))
+    data = form.cleaned_data
+    changes = {k: data[k] for k in FilingForm.CHANGE_FIELDS if data.get(k) not in (None, "")}
+    filing = services.filing_submit(actor=request.user, organisation=org, kind=data["kind"],
+                                    changes=changes, reason=data["reason"])
+    messages.success(request, _("备案申请已提交,等待%(r)s审核") % {"r": filing.filing_region.name})
+    return redirect("orgs:filing_detail", pk=filing.pk)
+
+
+@require_perm(Perm.VIEW)
+def certificate(request, pk: int):
+    org = selectors.organisation_get(actor=request.user, pk=pk)
+    if not org.filing_number:
+        raise NotFound()
+    return _download(documents.filing_certificate_docx(org),
+                     f"filing-certificate-{org.filing_number}.docx", DOCX)
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def tax_add(request, pk: int):
+    org = selectors.organisation_get(actor=request.user, pk=pk)
+    form = TaxQualificationForm(request.POST)
+    if form.is_valid():
+        support_services.tax_qualification_add(actor=request.user, organisation=org,
+                                               **form.cleaned_data)
+        messages.success(request, _("已添加税收优惠资格"))
+    else:
+        messages.error(request, _("请完整填写资格类型和有效期"))
+    return redirect("orgs:detail", pk=org.pk)
+
+
+# --- filings ----------------------------------------------------------------------------
+
+FILING_TABS = {
+    "review": (_("待我审核"), selectors.filings_awaiting_my_review),
+    "returned": (_("退回补正"), selectors.filings_returned_to_us),
+    "overdue": (_("逾期未审"), selectors.filings_overdue),
+    "all": (_("全部"), selectors.filing_list),
+}
+
+
+@require_perm(Perm.VIEW)
+def filing_list(request):
+    tab = request.GET.get("tab", "review")
+    if tab not in FILING_TABS:
+        tab = "review"
+    filings = FILING_TABS[tab][1](actor=request.user)
+    counts = {key: fn(actor=request.user).count() for key, (_l, fn) in FILING_TABS.items()}
+    return render(request, "orgs/filing_list.html", {
+        "tab": tab, "tabs": [(k, label, counts[k]) for k, (label, _f) in FILING_TABS.items()],
+        "page": paginate(request, filings), "today": timezone.localdate()})
+
+
+@require_perm(Perm.VIEW)
+def filing_detail(request, pk: int):
+    filing = selectors.filing_get(actor=request.user, pk=pk)
+    return render(request, "orgs/filing_detail.html", {
+        "filing": filing, "events": filing.events.select_related("actor"),
+        "is_reviewer": services.is_filing_body(request.user, filing.filing_region_code),
+        "can_apply": selectors.can_edit_orgs(request.user),
+        "form": DecisionForm(), "labels": services.ACTION_LABELS})
+
+
+@require_perm(Perm.VIEW)
+@require_POST
+def filing_action(request, pk: int, action: str):
+    filing = selectors.filing_get(actor=request.user, pk=pk)
+    form = DecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    filing = services.filing_transition(actor=request.user, filing=filing, action=action,
+                                        comment=comment)
+    messages.success(request, _("已%(a)s") % {"a": services.ACTION_LABELS[action]})
+    return redirect("orgs:filing_detail", pk=filing.pk)
+
+
+# --- support structures -----------------------------------------------------------------
+
+def _scope_region(request):
+    code = request.GET.get("region")
+    if code:
+        return region_get(actor=request.user, code=code)
+    roots = region_roots(actor=request.user)
+    if not roots:
+        raise NotFound()
+    return roots[0]
+
+
+@require_perm(Perm.VIEW)
+def stations(request):
+    region = _scope_region(request)
+    coverage = selectors.station_coverage(actor=request.user, region=region)
+    listed = selectors.stations_list(actor=request.user).filter(
+        region_code__startswith=region.code)
+    return render(request, "orgs/stations.html", {
+        "region": region, "coverage": coverage, "page": paginate(request, listed),
+        "target": selectors.STATION_TARGET, "can_edit": selectors.can_edit_orgs(request.user)})
+
+
+@require_perm(Perm.EDIT)
+def station_edit(request, code: str):
+    region = region_get(actor=request.user, code=code)
+    station = selectors.stations_list(actor=request.user).filter(region_code=code).first()
+    initial = {}
+    if station:
+        initial = {"established": station.established, "operator_id": station.operator_id,
+                   "staff_count": station.staff_count, "opened_on": station.opened_on,
+                   "address": station.address}
+    form = StationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            support_services.station_save(actor=request.user, region_code=code,
+                                          **form.cleaned_data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("已保存%(r)s社工站信息") % {"r": region.name})
+            return redirect(f"{reverse('orgs:stations')}?region={code[:6]}")
+    return render(request, "orgs/station_form.html", {"form": form, "region": region})
+
+
+@require_perm(Perm.VIEW)
+def incubation(request):
+    form = IncubationBaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            base = support_services.incubation_base_create(actor=request.user,
+                                                           **form.cleaned_data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            return redirect("orgs:incubation_detail", pk=base.pk)
+    return render(request, "orgs/incubation.html", {
+        "bases": selectors.incubation_bases(actor=request.user), "form": form,
+        "can_edit": selectors.can_edit_orgs(request.user)})
+
+
+@require_perm(Perm.VIEW)
+def incubation_detail(request, pk: int):
+    base = selectors.incubation_bases(actor=request.user).filter(pk=pk).first()
+    if base is None:
+        raise NotFound()
+    form = IncubationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            support_services.incubation_add(actor=request.user, base=base, **form.cleaned_data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("已添加入孵记录"))
+            return redirect("orgs:incubation_detail", pk=base.pk)
+    return render(request, "orgs/incubation_detail.html", {
+        "base": base, "rows": selectors.incubations(actor=request.user, base=base),
+        "form": form, "can_edit": selectors.can_edit_orgs(request.user)})
+
+
+@require_perm(Perm.VIEW)
+def tax_list(request):
+    days = request.GET.get("days", "90")
+    within = int(days) if days.isdigit() else None
+    quals = selectors.tax_qualifications(actor=request.user, expiring_within=within)
+    return render(request, "orgs/tax_list.html", {"page": paginate(request, quals),
+                                                  "days": within})
+
+
+@require_perm(Perm.VIEW)
+def volunteer_list(request):
+    people = selectors.volunteer_list(actor=request.user, q=request.GET.get("q", "").strip(),
+                                      social_workers=request.GET.get("sw") == "1")
+    return render(request, "orgs/volunteer_list.html", {
+        "page": paginate(request, people), "can_edit": selectors.can_edit_orgs(request.user)})
+
+
+@require_perm(Perm.EDIT)
+def volunteer_create(request):
+    form = VolunteerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = support_services.volunteer_create(actor=request.user, **form.cleaned_data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("已登记 %(n)s") % {"n": person.name})
+            return redirect("orgs:volunteer_detail", pk=person.pk)
+    return render(request, "orgs/volunteer_form.html", {"form": form})
+
+
+@require_perm(Perm.VIEW)
+def volunteer_detail(request, pk: int):
+    person = selectors.volunteer_get(actor=request.user, pk=pk)
+    return render(request, "orgs/volunteer_detail.html", {
+        "person": person, "memberships": person.memberships.select_related("organisation")})
+
+
+@require_perm(Perm.VIEW)
+def indicators(request):
+    region = _scope_region(request)
+    return render(request, "orgs/indicators.html", {
+        "region": region,
+        "density": selectors.organisation_density(actor=request.user, region=region),
+        "coverage": selectors.station_coverage(actor=request.user, region=region),
+        "months": selectors.filings_per_month(actor=request.user),
+        "urban_target": selectors.URBAN_TARGET, "rural_target": selectors.RURAL_TARGET,
+        "station_target": selectors.STATION_TARGET})
+
+
