@@ -71,7 +71,8 @@ class Membership(models.Model):
         if self.role != Role.PROVINCE_BUREAU and self.bureau:
             raise ValidationError({"bureau": _("只有省厅处室人员需要选择处室")})
         if (self.role in ORG_ROLES) != bool(self.organisation_id):
-            raise ValidationError({"organisation": _("社会组织工作人员和志愿者须且只须选择所属社会组织")})
+            raise ValidationError({"organisation": _(
+                "社会组织工作人员和志愿者须且只须选择所属社会组织")})
 
 
 def hash_token(raw: str) -> str:

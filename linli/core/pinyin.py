@@ -3,7 +3,7 @@
 import re
 
 from django.db.models import Q
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 _LATIN = re.compile(r"[a-z0-9]+")
 

@@ -3,8 +3,8 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.core import dashboard, importing
+from linli.core.errors import Invalid, NotFound
 from linli.core.forms import BootstrapMixin
 from linli.core.models import ImportJob
-from linli.core.errors import Invalid, NotFound
 
 PAGE_SIZE = 50
 

@@ -1,8 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from linli.orgs.models import (Filing, FilingEvent, IncubationBase, Organisation,
-                               SocialWorkStation, TargetGroup, TaxQualification, Volunteer)
+from linli.orgs.models import (
+    Filing,
+    FilingEvent,
+    IncubationBase,
+    Organisation,
+    SocialWorkStation,
+    TargetGroup,
+    TaxQualification,
+    Volunteer,
+)
 
 
 @admin.register(TargetGroup)

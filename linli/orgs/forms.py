@@ -2,8 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.forms import BootstrapMixin
-from linli.orgs.models import (Category, Certification, FilingKind, IncubationService, Kind,
-                               Sex, Status, TargetGroup, TaxQualificationKind, VolunteerRole)
+from linli.orgs.models import (
+    Category,
+    Certification,
+    FilingKind,
+    IncubationService,
+    Kind,
+    Sex,
+    Status,
+    TargetGroup,
+    TaxQualificationKind,
+    VolunteerRole,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

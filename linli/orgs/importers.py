@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm
-from linli.core.errors import Invalid
 from linli.core.excel import Column, cell_text, parse_bool, parse_date, parse_int, split_list
 from linli.core.importing import Importer, register
 from linli.orgs import services
@@ -91,7 +90,8 @@ class OrganisationImporter(Importer):
         if not matches:
             raise ValueError(_("在您的辖区内找不到“%(n)s”") % {"n": text})
         if len(matches) > 1:
-            raise ValueError(_("“%(n)s”对应多个区划,请同时填写乡镇(街道)或填写区划代码") % {"n": text})
+            raise ValueError(_("“%(n)s”对应多个区划,请同时填写乡镇(街道)或填写区划代码")
+                             % {"n": text})
         return matches[0]
 
     def _kind(self, text: str) -> str:

@@ -144,6 +144,15 @@ class FilingStatus(models.TextChoices):
 OPEN_FILING_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.RETURNED)
 
 
+class FilingAction(models.TextChoices):
+    SUBMIT = "submit", _("提交")
+    RESUBMIT = "resubmit", _("重新提交")
+    APPROVE = "approve", _("准予备案")
+    RETURN = "return", _("退回补正")
+    REJECT = "reject", _("不予备案")
+    WITHDRAW = "withdraw", _("撤回")
+
+
 class Filing(models.Model):
     """One 备案 application of a community organisation to its filing body."""
 
@@ -197,7 +206,7 @@ class FilingEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="+", verbose_name=_("操作人"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    action = models.CharField(_("操作"), max_length=16)
+    action = models.CharField(_("操作"), max_length=16, choices=FilingAction.choices)
     from_status = models.CharField(_("原状态"), max_length=16, blank=True,
                                    choices=FilingStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=16, choices=FilingStatus.choices)

@@ -11,9 +11,19 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm
 from linli.core.errors import NotFound
 from linli.core.pinyin import name_search_q
-from linli.orgs.models import (Filing, FilingKind, FilingStatus, Incubation, IncubationBase,
-                               Kind, Organisation, SocialWorkStation, Status, TaxQualification,
-                               Volunteer)
+from linli.orgs.models import (
+    Filing,
+    FilingKind,
+    FilingStatus,
+    Incubation,
+    IncubationBase,
+    Kind,
+    Organisation,
+    SocialWorkStation,
+    Status,
+    TaxQualification,
+    Volunteer,
+)
 from linli.orgs.services import is_filing_body
 from linli.regions.models import CODE_LENGTHS, Level, Region, VillageKind
 
@@ -95,7 +105,8 @@ def filings_awaiting_my_review(*, actor) -> QuerySet[Filing]:
 
 def filings_returned_to_us(*, actor) -> QuerySet[Filing]:
     access = access_for(actor)
-    mine = Q(organisation_id__in=sorted(access.organisation_ids)) | Q(submitted_by=actor)
+    mine = Q(organisation_id__in=sorted(access.organisation_ids)) | Q(
+        submitted_by_id=access.user_id)
     return filing_list(actor=actor, status=FilingStatus.RETURNED).filter(mine)
 
 

@@ -12,9 +12,19 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm, Role
 from linli.core.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
-from linli.orgs.models import (OPEN_FILING_STATUSES, REGISTERED_KINDS, Filing, FilingEvent,
-                               FilingKind, FilingStatus, Kind, Organisation, Status,
-                               TargetGroup)
+from linli.orgs.models import (
+    OPEN_FILING_STATUSES,
+    REGISTERED_KINDS,
+    Filing,
+    FilingAction,
+    FilingEvent,
+    FilingKind,
+    FilingStatus,
+    Kind,
+    Organisation,
+    Status,
+    TargetGroup,
+)
 from linli.orgs.validators import normalise_credit_code, validate_credit_code
 from linli.regions.models import Level, Region
 
@@ -149,7 +159,8 @@ def organisation_update(*, actor, organisation: Organisation, version: int,
         changing.add("region_code")
     if locked.kind == Kind.COMMUNITY and locked.status == Status.ACTIVE and \
             changing & set(FILED_FIELDS):
-        raise IllegalTransition(_("已备案组织的名称、负责人、活动场所、成员、活动地域、业务范围须通过变更备案修改"))
+        raise IllegalTransition(
+            _("已备案组织的名称、负责人、活动场所、成员、活动地域、业务范围须通过变更备案修改"))
     if region_code and region_code != locked.region_code:
         region = _region(region_code, "region_code")
         _check_placement(fields.get("kind", locked.kind), region, locked.authority_region)
@@ -196,8 +207,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 REVIEW_ACTIONS = frozenset({"approve", "return", "reject"})
 ACTIONS_NEEDING_REASON = frozenset({"return", "reject"})
-ACTION_LABELS = {"submit": _("提交"), "resubmit": _("重新提交"), "approve": _("准予备案"),
-                 "return": _("退回补正"), "reject": _("不予备案"), "withdraw": _("撤回")}
+ACTION_LABELS = dict(FilingAction.choices)
 
 
 def is_filing_body(actor, filing_region_code: str) -> bool:
@@ -224,7 +234,8 @@ def _validated_changes(organisation: Organisation, changes: dict) -> dict:
         try:
             clean["members_count"] = int(clean["members_count"])
         except (TypeError, ValueError):
-            raise Invalid(_("成员人数应为整数"), details={"members_count": [_("应为整数")]}) from None
+            raise Invalid(_("成员人数应为整数"),
+                          details={"members_count": [_("应为整数")]}) from None
     if "region_code" in clean:
         _check_placement(organisation.kind, _region(clean["region_code"], "region_code"),
                          organisation.authority_region)

@@ -7,9 +7,16 @@ from django.utils.translation import gettext as _
 
 from linli.core.errors import Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
-from linli.orgs.models import (Incubation, IncubationBase, IncubationService, Organisation,
-                               SocialWorkStation, TaxQualification, Volunteer,
-                               VolunteerMembership)
+from linli.orgs.models import (
+    Incubation,
+    IncubationBase,
+    IncubationService,
+    Organisation,
+    SocialWorkStation,
+    TaxQualification,
+    Volunteer,
+    VolunteerMembership,
+)
 from linli.orgs.services import _can_edit, _region
 from linli.regions.models import Level
 

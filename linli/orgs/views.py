@@ -11,9 +11,17 @@ from linli.accounts.roles import Perm
 from linli.core.errors import Invalid, NotFound
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.orgs import documents, exporters, selectors, services, support_services
-from linli.orgs.forms import (DecisionForm, FilingForm, FilterForm, IncubationBaseForm,
-                              IncubationForm, OrganisationForm, StationForm,
-                              TaxQualificationForm, VolunteerForm)
+from linli.orgs.forms import (
+    DecisionForm,
+    FilingForm,
+    FilterForm,
+    IncubationBaseForm,
+    IncubationForm,
+    OrganisationForm,
+    StationForm,
+    TaxQualificationForm,
+    VolunteerForm,
+)
 from linli.orgs.models import FilingKind, FilingStatus, Kind, Status
 from linli.regions.selectors import region_get, region_roots
 

@@ -1,0 +1,192 @@
+from datetime import date
+
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from linli.core.api_support import LinliPagination
+from linli.core.errors import NotFound
+from linli.orgs import exporters, selectors, services
+from linli.orgs.models import Category, Kind, Status
+from linli.regions.selectors import region_get, region_roots
+
+router = Router(tags=["社会组织"])
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    category: str
+    credit_code: str
+    region_code: str
+    region_path: str
+    authority_region_code: str
+    leader_name: str
+    members_count: int
+    business_scope: str
+    target_groups: list[str]
+    founded_on: date | None
+    status: str
+    filing_number: str
+    version: int
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_region_path(obj) -> str:
+        return obj.region.path
+
+    @staticmethod
+    def resolve_target_groups(obj) -> list[str]:
+        return [g.code for g in obj.target_groups.all()]
+
+
+class OrganisationIn(Schema):
+    name: str
+    kind: Kind = Kind.COMMUNITY
+    category: Category
+    credit_code: str = ""
+    region_code: str
+    authority_region_code: str
+    leader_name: str
+    leader_phone: str = ""
+    address: str = ""
+    members_count: int = Field(0, ge=0)
+    business_scope: str = ""
+    target_groups: list[str] = []
+    founded_on: date | None = None
+
+
+class OrgFilterIn(Schema):
+    q: str = ""
+    kind: Kind | None = None
+    category: Category | None = None
+    status: Status | None = None
+    region: str = ""
+    target_group: str = ""
+
+
+@router.get("/", response=list[OrganisationOut], summary="社会组织列表(限本人辖区)")
+@paginate(LinliPagination)
+def list_organisations(request, filters: Query[OrgFilterIn]):
+    data = {k: v for k, v in filters.dict().items() if v}
+    return selectors.organisation_list(actor=request.auth, filters=selectors.OrgFilter(**data)
+                                       ).prefetch_related("target_groups")
+
+
+@router.post("/", response={201: OrganisationOut}, summary="登记社会组织")
+def create_organisation(request, payload: OrganisationIn):
+    org = services.organisation_create(actor=request.auth, **payload.dict())
+    return 201, org
+
+
+@router.get("/hsds/organizations", summary="组织与服务名录(Open Referral HSDS 3.0)")
+def hsds_organizations(request):
+    return exporters.hsds_directory(selectors.organisation_list(actor=request.auth))
+
+
+@router.get("/{int:pk}", response=OrganisationOut, summary="社会组织详情")
+def get_organisation(request, pk: int):
+    return selectors.organisation_get(actor=request.auth, pk=pk)
+
+
+class FilingOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    kind: str
+    status: str
+    status_label: str
+    filing_region_code: str
+    submitted_at: str
+    due_on: date
+    filing_number: str
+    decision_comment: str
+    changes: dict
+
+    @staticmethod
+    def resolve_organisation_name(obj) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_submitted_at(obj) -> str:
+        return obj.submitted_at.isoformat()
+
+
+class FilingIn(Schema):
+    organisation_id: int
+    kind: str
+    changes: dict = {}
+    reason: str = ""
+
+
+class TransitionIn(Schema):
+    comment: str = ""
+    changes: dict = {}
+
+
+@router.get("/filings/", response=list[FilingOut], summary="备案申请(tab: review 待我审核 · "
+            "returned 退回补正 · overdue 逾期 · all 全部)")
+@paginate(LinliPagination)
+def list_filings(request, tab: str = "all"):
+    lists = {"review": selectors.filings_awaiting_my_review,
+             "returned": selectors.filings_returned_to_us,
+             "overdue": selectors.filings_overdue, "all": selectors.filing_list}
+    if tab not in lists:
+        raise NotFound()
+    return lists[tab](actor=request.auth)
+
+
+@router.post("/filings/", response={201: FilingOut}, summary="提交备案申请")
+def submit_filing(request, payload: FilingIn):
+    org = selectors.organisation_get(actor=request.auth, pk=payload.organisation_id)
+    filing = services.filing_submit(actor=request.auth, organisation=org, kind=payload.kind,
+                                    changes=payload.changes, reason=payload.reason)
+    return 201, filing
+
+
+@router.get("/filings/{int:pk}", response=FilingOut, summary="备案申请详情")
+def get_filing(request, pk: int):
+    return selectors.filing_get(actor=request.auth, pk=pk)
+
+
+@router.post("/filings/{int:pk}/{action}", response=FilingOut,
+             summary="备案流转:approve 准予 · return 退回 · reject 不予 · resubmit 重新提交 · "
+                     "withdraw 撤回")
+def transition_filing(request, pk: int, action: str, payload: TransitionIn):
+    filing = selectors.filing_get(actor=request.auth, pk=pk)
+    return services.filing_transition(actor=request.auth, filing=filing, action=action,
+                                      comment=payload.comment, changes=payload.changes)
+
+
+class CoverageOut(Schema):
+    region_code: str
+    region_name: str
+    townships: int
+    stations: int
+    rate: float
+    meets_target: bool
+
+
+@router.get("/stations/coverage", response=list[CoverageOut],
+            summary="乡镇(街道)社工站覆盖率(目标 ≥ 70%)")
+def station_coverage(request, region: str = ""):
+    if region:
+        root = region_get(actor=request.auth, code=region)
+    else:
+        roots = region_roots(actor=request.auth)
+        if not roots:
+            raise NotFound(_("您的账户没有辖区"))
+        root = roots[0]
+    return [{"region_code": c.region.code, "region_name": c.region.name,
+             "townships": c.townships, "stations": c.stations, "rate": round(c.rate, 4),
+             "meets_target": c.meets_target}
+            for c in selectors.station_coverage(actor=request.auth, region=root)]
