@@ -29,6 +29,8 @@ class Access:
     permissions: frozenset[str] = frozenset()
     organisation_ids: frozenset[int] = frozenset()
     memberships: tuple = field(default=(), compare=False, repr=False)
+    # Per-request memo for reads many parts of a page need (e.g. the scope's root regions).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def region_q(self, field_name: str = "region_code") -> Q:
         """A filter matching records inside the scope; matches nothing for an empty scope."""

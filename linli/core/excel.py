@@ -200,7 +200,7 @@ def split_list(value: Any) -> list[str]:
 def write_xlsx(headers: list[str], rows: Iterable[Iterable[Any]], *, title: str = "") -> bytes:
     """A plain xlsx: optional title row, bold header, frozen below it; streamed rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "Sheet1")[:31])
+    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\:]", " ", title or "Sheet1")[:31])
     sheet.freeze_panes = "A3" if title else "A2"
     if title:
         sheet.append([title])

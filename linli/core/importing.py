@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
-from linli.core.errors import Invalid, NotFound
+from linli.core.errors import DomainError, Invalid, NotFound
 from linli.core.excel import Column, cell_text, read_roster, write_xlsx
 from linli.core.models import ImportJob, ImportStatus
 
@@ -87,7 +87,7 @@ def _rows(importer: Importer, content: bytes) -> Iterator[tuple[str, int, Any, R
         for number, values in sheet.rows:
             raw = [cell_text(values.get(c.key)) for c in importer.columns]
             if missing:
-                reason = _("缺少必填列:%(c)s") % {"c": "、".join(c.label for c in missing)}
+                reason = _("缺少必填列:%(c)s") % {"c": "、".join(str(c.label) for c in missing)}
                 yield sheet.name, number, None, RowError(sheet.name, number, reason, raw)
                 continue
             try:
@@ -100,7 +100,7 @@ def _rows(importer: Importer, content: bytes) -> Iterator[tuple[str, int, Any, R
                 seen[key] = (sheet.name, number)
             except (ValueError, Invalid) as error:
                 reason = error.message if isinstance(error, Invalid) else str(error)
-                yield sheet.name, number, None, RowError(sheet.name, number, reason, raw)
+                yield sheet.name, number, None, RowError(sheet.name, number, str(reason), raw)
                 continue
             yield sheet.name, number, cleaned, None
 
@@ -116,7 +116,7 @@ def import_preview(*, actor, kind: str, filename: str, content: bytes) -> Import
         if error is not None:
             errors.append(vars(error))
         elif len(preview) < PREVIEW_ROWS:
-            preview.append(importer.preview_row(cleaned))
+            preview.append([str(v) for v in importer.preview_row(cleaned)])
     job.total_rows, job.error_rows = total, len(errors)
     job.valid_rows = total - len(errors)
     job.errors, job.preview = errors, preview
@@ -146,9 +146,10 @@ def import_commit(*, actor, job: ImportJob) -> ImportJob:
         try:
             with transaction.atomic():
                 counts[importer.commit(cleaned)] += 1
-        except (Invalid, ValueError) as failure:
-            reason = failure.message if isinstance(failure, Invalid) else str(failure)
-            errors.append(vars(RowError(sheet, number, reason, importer.preview_row(cleaned))))
+        except (DomainError, ValueError) as failure:
+            reason = failure.message if isinstance(failure, DomainError) else str(failure)
+            values = [str(v) for v in importer.preview_row(cleaned)]
+            errors.append(vars(RowError(sheet, number, str(reason), values)))
     job.created_count, job.updated_count = counts["created"], counts["updated"]
     job.unchanged_count, job.errors, job.error_rows = counts["unchanged"], errors, len(errors)
     job.status, job.committed_at = ImportStatus.COMMITTED, timezone.now()

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from linli.core.api_support import LinliPagination
@@ -81,7 +82,7 @@ def list_organisations(request, filters: Query[OrgFilterIn]):
 @router.post("/", response={201: OrganisationOut}, summary="登记社会组织")
 def create_organisation(request, payload: OrganisationIn):
     org = services.organisation_create(actor=request.auth, **payload.dict())
-    return 201, org
+    return HttpStatus(201, org)
 
 
 @router.get("/hsds/organizations", summary="组织与服务名录(Open Referral HSDS 3.0)")
@@ -150,7 +151,7 @@ def submit_filing(request, payload: FilingIn):
     org = selectors.organisation_get(actor=request.auth, pk=payload.organisation_id)
     filing = services.filing_submit(actor=request.auth, organisation=org, kind=payload.kind,
                                     changes=payload.changes, reason=payload.reason)
-    return 201, filing
+    return HttpStatus(201, filing)
 
 
 @router.get("/filings/{int:pk}", response=FilingOut, summary="备案申请详情")

@@ -11,7 +11,14 @@ from linli.accounts.roles import Domain, Perm
 from linli.core.excel import Column, cell_text, parse_bool, parse_date, parse_int, split_list
 from linli.core.importing import Importer, register
 from linli.orgs import services
-from linli.orgs.models import Category, Kind, Organisation, Status, TargetGroup
+from linli.orgs.models import (
+    CREDIT_CODE_KIND_DIGIT,
+    Category,
+    Kind,
+    Organisation,
+    Status,
+    TargetGroup,
+)
 from linli.orgs.validators import normalise_credit_code
 from linli.regions.models import Level, Region
 
@@ -69,7 +76,7 @@ class OrganisationImporter(Importer):
     def __init__(self, actor):
         super().__init__(actor)
         access = access_for(actor)
-        regions = access.filter(Region.objects.filter(level__gte=Level.TOWNSHIP), "code")
+        regions = access.filter(Region.objects.filter(level__gte=Level.COUNTY), "code")
         self.by_code = {r.code: r for r in regions}
         self.by_name: dict[str, list[Region]] = {}
         for region in self.by_code.values():
@@ -94,8 +101,12 @@ class OrganisationImporter(Importer):
                              % {"n": text})
         return matches[0]
 
-    def _kind(self, text: str) -> str:
+    def _kind(self, text: str, credit_code: str) -> str:
         if not text:
+            # GB 32100 position 2 tells a 民政-registered organisation's kind (1/2/3)
+            by_digit = {v: k for k, v in CREDIT_CODE_KIND_DIGIT.items()}
+            if credit_code.startswith("5") and len(credit_code) > 1:
+                return by_digit.get(credit_code[1], Kind.COMMUNITY)
             return Kind.COMMUNITY
         for word, kind in _KIND_WORDS:
             if word in text:
@@ -122,7 +133,8 @@ class OrganisationImporter(Importer):
         if not place:
             raise ValueError(_("活动地域为空"))
         region = self._find(place, within)
-        kind = self._kind(text.get("kind", ""))
+        kind = self._kind(text.get("kind", ""),
+                          normalise_credit_code(text.get("credit_code", "")))
         authority = (self._find(text["authority"]) if text.get("authority")
                      else Region.objects.get(code=region.code[:9]))
         groups, unknown = [], []
@@ -197,7 +209,11 @@ class OrganisationImporter(Importer):
 
 
 def _short(name: str) -> str:
-    """社区居民委员会 / 村民委员会 … are usually written without the committee suffix."""
+    """社区居民委员会 / 村民委员会 … are usually written without the committee suffix, and
+    东关大街街道 / 乐家湾镇 without 街道 / 镇 / 乡."""
+    for suffix in ("街道办事处", "街道", "民族乡", "镇", "乡"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
     for suffix in ("社区居民委员会", "居民委员会", "村民委员会", "社区居委会", "居委会", "村委会",
                    "牧民委员会", "牧委会"):
         if name.endswith(suffix) and len(name) > len(suffix):

@@ -175,7 +175,7 @@ def station_coverage(*, actor, region: Region) -> list[Coverage]:
                                                 region_code__startswith=region.code)
     by_child = _child_prefix_counts(townships, "code", length)
     done_child = _child_prefix_counts(stations, "region_code", length)
-    result = [Coverage(region, townships.count(), stations.count())]
+    result = [Coverage(region, sum(by_child.values()), sum(done_child.values()))]
     result += [Coverage(r, by_child.get(r.code, 0), done_child.get(r.code, 0)) for r in rows[1:]]
     return result
 
@@ -208,12 +208,15 @@ def organisation_density(*, actor, region: Region) -> list[Density]:
     orgs = Organisation.objects.filter(kind=Kind.COMMUNITY, status=Status.ACTIVE,
                                        region__level=Level.VILLAGE,
                                        region_code__startswith=region.code)
-    tallies = {}
-    for kind in VillageKind:
-        tallies[("v", kind)] = _child_prefix_counts(villages.filter(village_kind=kind),
-                                                    "code", length)
-        tallies[("o", kind)] = _child_prefix_counts(orgs.filter(region__village_kind=kind),
-                                                    "region_code", length)
+    # two grouped queries: communities and organisations per (child prefix, urban/rural)
+    tallies = {("v", k): {} for k in VillageKind} | {("o", k): {} for k in VillageKind}
+    for tag, rows in (
+            ("v", villages.annotate(p=Substr("code", 1, length)).values("p", "village_kind")),
+            ("o", orgs.annotate(p=Substr("region_code", 1, length))
+             .values("p", "region__village_kind"))):
+        for row in rows.annotate(n=Count("id")).order_by():
+            kind = row.get("village_kind", row.get("region__village_kind"))
+            tallies[(tag, kind)][row["p"]] = row["n"]
 
     def density(r: Region, key) -> Density:
         return Density(r, *(sum(v for p, v in tallies[(t, k)].items() if key(p))

@@ -34,8 +34,11 @@ def region_get(*, actor, code: str) -> Region:
 
 def region_roots(*, actor) -> list[Region]:
     """The top regions of the user's scope (one per membership subtree)."""
-    codes = access_for(actor).region_codes
-    return list(Region.objects.filter(code__in=codes).order_by("code"))
+    access = access_for(actor)
+    if "region_roots" not in access.memo:
+        access.memo["region_roots"] = list(
+            Region.objects.filter(code__in=access.region_codes).order_by("code"))
+    return access.memo["region_roots"]
 
 
 def region_breadcrumb(*, actor, region: Region) -> list[Region]:

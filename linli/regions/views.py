@@ -1,6 +1,7 @@
 from django.shortcuts import redirect, render
 
 from linli.accounts.roles import Perm
+from linli.core.errors import NotFound
 from linli.core.views import require_perm
 from linli.regions import selectors
 
@@ -8,6 +9,8 @@ from linli.regions import selectors
 @require_perm(Perm.VIEW)
 def index(request):
     roots = selectors.region_roots(actor=request.user)
+    if not roots:
+        raise NotFound()  # organisation staff work by organisation, not by region
     if len(roots) == 1:
         return redirect("regions:detail", code=roots[0].code)
     return render(request, "regions/index.html", {

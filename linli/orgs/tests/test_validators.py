@@ -1,8 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from linli.orgs.validators import (credit_code_check_char, normalise_credit_code,
-                                   validate_credit_code)
+from linli.orgs.validators import (
+    credit_code_check_char,
+    normalise_credit_code,
+    validate_credit_code,
+)
 
 
 @pytest.mark.parametrize("code", ["91350100M000100Y43", "51630000MJY000001W"])
