@@ -84,7 +84,9 @@ def _filing_scope(actor) -> Q:
     access = _org_access(actor)
     if access is None:
         return Q(pk__in=[])
-    return access.scope_q("filing_region_code", "organisation_id")
+    # filings made with a body in my subtree, or by an organisation working in it / mine
+    return (access.scope_q("filing_region_code", "organisation_id")
+            | access.region_q("organisation__region_code"))
 
 
 def filing_list(*, actor, status: str = "", kind: str = "") -> QuerySet[Filing]:

@@ -132,3 +132,10 @@ def test_it_lets_organisation_staff_file_for_their_own_group(personas, our_org):
     assert [f.pk for f in selectors.filing_list(actor=staff)] == [filing.pk]
     with pytest.raises(Forbidden):
         services.filing_transition(actor=staff, filing=filing, action="approve")
+
+
+def test_a_village_sees_the_filing_it_made_with_its_township(personas):
+    org = community(personas.village, name="北关社区楼栋长队")
+    filing = _submit(personas.village, org)
+    assert [f.pk for f in selectors.filing_list(actor=personas.village)] == [filing.pk]
+    assert not selectors.filing_list(actor=personas.other_county).exists()
