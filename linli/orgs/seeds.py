@@ -104,12 +104,14 @@ def _community_orgs(rng, villages, count, groups):
     """Filed community organisations spread over villages, with their approved filing."""
     today = timezone.localdate()
     orgs, links, seqs, used = [], [], {}, set()
-    for i in range(count):
+    i = -1
+    while len(orgs) < count and i < count * 20:
+        i += 1
         village = villages[i % len(villages)] if i < len(villages) else rng.choice(villages)
         theme, category, targets, focus = rng.choice(THEMES)
         name = _short(village.name) + theme
         if (name, village.code[:9]) in used:
-            continue
+            continue  # one of each theme per village and filing body
         used.add((name, village.code[:9]))
         authority = village.code[:9]
         seqs[authority] = seqs.get(authority, 0) + 1

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -271,11 +272,14 @@ def filing_submit(*, actor, organisation: Organisation, kind: str, changes: dict
 
 
 def _next_filing_number(filing: Filing) -> str:
+    """<filing body code>-<year>-<sequence>, the sequence per body and year. The body's
+    region row is locked so two approvals at once cannot take the same number."""
     Region.objects.select_for_update().filter(pk=filing.filing_region_id).first()
-    year = timezone.localdate().year
-    prefix = f"{filing.filing_region_code}-{year}-"
-    taken = Filing.objects.filter(filing_number__startswith=prefix).count()
-    return f"{prefix}{taken + 1:04d}"
+    prefix = f"{filing.filing_region_code}-{timezone.localdate().year}-"
+    last = (Filing.objects.filter(filing_number__startswith=prefix)
+            .aggregate(last=Max("filing_number"))["last"])
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
 
 
 def _apply_decision(filing: Filing, today: date) -> None:

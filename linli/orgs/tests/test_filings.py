@@ -139,3 +139,14 @@ def test_a_village_sees_the_filing_it_made_with_its_township(personas):
     filing = _submit(personas.village, org)
     assert [f.pk for f in selectors.filing_list(actor=personas.village)] == [filing.pk]
     assert not selectors.filing_list(actor=personas.other_county).exists()
+
+
+def test_it_numbers_after_the_highest_number_of_the_year(personas, our_org):
+    year = timezone.localdate().year
+    Filing.objects.create(organisation=our_org, kind=FilingKind.ESTABLISH,
+                          filing_region=our_org.authority_region,
+                          filing_region_code=our_org.authority_region_code,
+                          status=FilingStatus.WITHDRAWN, submitted_by=personas.township,
+                          due_on=timezone.localdate(), filing_number=f"630102001-{year}-0007")
+    org = filed(personas.township, personas.township, name="北关社区文艺队")
+    assert org.filing_number == f"630102001-{year}-0008"
