@@ -81,7 +81,8 @@ def membership_grant(*, actor, user: User, role: str, region_code: str = "",
 
         organisation = Organisation.objects.filter(pk=organisation_id).first()
         if organisation is None:
-            raise Invalid(_("请选择所属社会组织"), details={"organisation_id": [_("必填")]})
+            message = _("请选择所属社会组织")
+            raise Invalid(message, details={"organisation_id": [message]})
         region_code = organisation.region_code
     region = _region(region_code)
     if not access_for(actor).covers(region.code):

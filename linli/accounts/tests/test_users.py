@@ -105,3 +105,20 @@ def test_it_manages_personal_tokens_on_the_profile_page(personas, as_user):
     token = personas.county.api_tokens.get()
     other = as_user(personas.other_county)
     assert other.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
+
+
+def test_it_binds_organisation_staff_to_their_organisation(personas, as_user):
+    from linli.accounts.access import access_for
+    from linli.orgs.tests.conftest import community
+
+    org = community(personas.township)
+    client = as_user(personas.admin)
+    url = reverse("accounts:user_detail", args=[personas.outsider.pk])
+    refused = client.post(url, {"role": Role.ORG_STAFF, "region_code": "", "bureau": ""})
+    assert "请选择所属社会组织" in refused.content.decode()
+    client.post(url, {"role": Role.ORG_STAFF, "organisation_id": org.pk, "bureau": ""})
+    membership = Membership.objects.get(user=personas.outsider)
+    assert (membership.organisation, membership.region_code) == (org, org.region_code)
+    personas.outsider.refresh_from_db()
+    access = access_for(personas.outsider)
+    assert access.organisation_ids == {org.pk} and access.region_codes == ()
