@@ -1,8 +1,8 @@
 """Foundation benchmark: province-scale seeding and the region pages/API at that scale.
 
 Usage (a database of its own; it is migrated and seeded):
-    LINLI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/linli_bench \\
-        .venv/bin/python bench/foundation.py
+    cd bench && LINLI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/linli_bench \\
+        ../.venv/bin/python foundation.py
 Writes bench/results/foundation-<vendor>.json and prints the figures.
 """
 
