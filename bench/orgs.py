@@ -2,7 +2,8 @@
 HSDS export and roster import throughput.
 
 Usage: as bench/foundation.py (run that first, or this seeds the province itself):
-    cd bench && LINLI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/linli_bench ../.venv/bin/python orgs.py
+    cd bench && LINLI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/linli_bench \\
+        ../.venv/bin/python orgs.py
 """
 
 import io
