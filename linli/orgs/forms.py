@@ -161,3 +161,13 @@ class VolunteerForm(BootstrapMixin, forms.Form):
                              initial=VolunteerRole.VOLUNTEER)
 
 
+
+
+class VolunteerJoinForm(BootstrapMixin, forms.Form):
+    organisation_id = forms.IntegerField(
+        label=_("加入组织"), help_text=_("输入组织名称检索后选择"),
+        widget=forms.TextInput(attrs={"list": "org-options", "autocomplete": "off",
+                                      "hx-get": "/orgs/options/", "hx-trigger":
+                                      "keyup changed delay:300ms", "hx-target": "#org-options"}))
+    role = forms.ChoiceField(label=_("身份"), choices=VolunteerRole.choices,
+                             initial=VolunteerRole.VOLUNTEER)

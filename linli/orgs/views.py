@@ -21,6 +21,7 @@ from linli.orgs.forms import (
     StationForm,
     TaxQualificationForm,
     VolunteerForm,
+    VolunteerJoinForm,
 )
 from linli.orgs.models import FilingKind, FilingStatus, Kind, Status
 from linli.regions.selectors import region_get, region_roots
@@ -334,8 +335,22 @@ def volunteer_create(request):
 @require_perm(Perm.VIEW)
 def volunteer_detail(request, pk: int):
     person = selectors.volunteer_get(actor=request.user, pk=pk)
+    form = VolunteerJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = selectors.organisation_get(actor=request.user,
+                                                  pk=form.cleaned_data["organisation_id"])
+        try:
+            support_services.volunteer_join(actor=request.user, volunteer=person,
+                                            organisation=organisation,
+                                            role=form.cleaned_data["role"])
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("已加入 %(o)s") % {"o": organisation.name})
+            return redirect("orgs:volunteer_detail", pk=person.pk)
     return render(request, "orgs/volunteer_detail.html", {
-        "person": person, "memberships": person.memberships.select_related("organisation")})
+        "person": person, "memberships": person.memberships.select_related("organisation"),
+        "form": form, "can_edit": selectors.can_edit_orgs(request.user)})
 
 
 @require_perm(Perm.VIEW)

@@ -191,3 +191,17 @@ def test_it_lists_the_work_queues(personas, as_user, our_org, their_org):
     other = make_user("other_township", Role.TOWNSHIP_ASSISTANT, OTHER_TOWNSHIP)
     theirs = as_user(other).get(reverse("orgs:filings")).content.decode()
     assert their_org.name in theirs and our_org.name not in theirs
+
+
+def test_a_volunteer_joins_another_organisation(personas, as_user, our_org):
+    other = community(personas.township, name="北关社区文艺队")
+    person = support_services.volunteer_create(actor=personas.township, name="韩麦",
+                                               region_code=OUR_VILLAGE,
+                                               organisation_id=our_org.pk)
+    client = as_user(personas.township)
+    url = reverse("orgs:volunteer_detail", args=[person.pk])
+    client.post(url, {"organisation_id": other.pk, "role": "volunteer"})
+    assert set(person.memberships.values_list("organisation__name", flat=True)) == {
+        our_org.name, other.name}
+    again = client.post(url, {"organisation_id": other.pk, "role": "volunteer"})
+    assert "已是" in again.content.decode()
