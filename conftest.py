@@ -22,6 +22,8 @@ def pytest_configure(config):
 
     # Hashing at full strength makes a persona cost 0.3 s; the tests don't test PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run inline in tests (a test of the database backend sets it back).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,13 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _raw(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:
@@ -79,3 +86,19 @@ def secret_key() -> str:
         key_file.write_text(secrets.token_urlsafe(64))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def data_key() -> bytes:
+    """LINLI_DATA_KEY (≥ 32 characters): the master key for personal-data encryption and the
+    keyed hash of identity numbers. Unset: generated once into the data folder. Losing it
+    makes the stored identity numbers unreadable — back it up with the database."""
+    value = _raw("LINLI_DATA_KEY")
+    if value is not None:
+        if len(value) < 32:
+            raise ImproperlyConfigured("LINLI_DATA_KEY must be at least 32 characters")
+        return value.encode()
+    key_file = data_dir() / "data_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip().encode()

@@ -16,6 +16,7 @@ DATA_DIR = env.data_dir()
 
 DEBUG = env.env_bool("LINLI_DEBUG", False)
 SECRET_KEY = env.secret_key()
+LINLI_DATA_KEY = env.data_key()
 ALLOWED_HOSTS = env.env_list("LINLI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.env_list("LINLI_CSRF_TRUSTED_ORIGINS", [])
 
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.audit",
     "linli.orgs",
+    "linli.people",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -163,3 +167,12 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 # Days a filing body has to review a 备案 application before it shows as overdue. Local
 # practice, not a national rule (GLOSSARY C): set it per deployment.
 LINLI_FILING_REVIEW_DAYS = env.env_int("LINLI_FILING_REVIEW_DAYS", 15, minimum=1)
+
+# Background work (large imports, reminders): the database backend by default, with a
+# worker process (`linli db_worker`, started by scripts/serve); "immediate" runs inline.
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[env.env_choice("LINLI_TASKS_BACKEND", "database", ("database", "immediate"))]}}
+# Imports larger than this many bytes run as a background task with progress shown.
+LINLI_BACKGROUND_IMPORT_BYTES = env.env_int("LINLI_BACKGROUND_IMPORT_BYTES", 1_000_000, minimum=0)

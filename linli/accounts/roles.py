@@ -142,3 +142,13 @@ def domains_for(role: str, bureau: str = "") -> frozenset[str]:
     if role == Role.PROVINCE_BUREAU:
         return BUREAU_DOMAINS.get(bureau, frozenset())
     return ROLE_DOMAINS[role]
+
+
+# Each domain is one bit, so a record's domains fit one integer column and "may this user
+# see it" is a bitwise test in SQL (see people.selectors).
+DOMAIN_BITS: dict[str, int] = {domain: 1 << index for index, domain in enumerate(Domain)}
+SENSITIVE_MASK = sum(DOMAIN_BITS[d] for d in SENSITIVE_DOMAINS)
+
+
+def domain_mask(domains) -> int:
+    return sum(DOMAIN_BITS[d] for d in set(domains))

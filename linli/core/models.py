@@ -5,8 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("检查中")
     PREVIEWED = "previewed", _("待确认")
+    COMMITTING = "committing", _("导入中")
     COMMITTED = "committed", _("已导入")
+    FAILED = "failed", _("失败")
 
 
 class ImportJob(models.Model):
@@ -29,6 +32,9 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, editable=False)
     preview = models.JSONField(default=list, editable=False)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("已处理行"), default=0)
+    message = models.CharField(_("说明"), max_length=200, blank=True)
+
 
     class Meta:
         verbose_name = _("导入任务")
@@ -37,3 +43,7 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING)

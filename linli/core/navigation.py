@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.access import Access
-from linli.accounts.roles import Domain, Perm
+from linli.accounts.roles import PERSONAL_DOMAINS, Domain, Perm
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class NavItem:
     permission: str | None = None
     domain: str | None = None
     needs_region: bool = False  # organisation staff have no region scope
+    personal: bool = False  # needs a personal-data domain (the system administrator has none)
 
     @property
     def url(self) -> str:
@@ -24,12 +25,14 @@ class NavItem:
     def allowed(self, access: Access) -> bool:
         return ((self.permission is None or access.can(self.permission))
                 and (self.domain is None or access.sees_domain(self.domain))
-                and (not self.needs_region or bool(access.region_codes)))
+                and (not self.needs_region or bool(access.region_codes))
+                and (not self.personal or bool(access.domains & PERSONAL_DOMAINS)))
 
 
 ITEMS = [
     NavItem(_("首页"), "core:home", Perm.VIEW),
     NavItem(_("行政区划"), "regions:index", Perm.VIEW, needs_region=True),
+    NavItem(_("关爱对象"), "people:list", Perm.VIEW, personal=True),
     NavItem(_("社会组织"), "orgs:list", Perm.VIEW, Domain.ORGANIZATIONS),
     NavItem(_("备案审核"), "orgs:filings", Perm.VIEW, Domain.ORGANIZATIONS),
     NavItem(_("社工站"), "orgs:stations", Perm.VIEW, Domain.ORGANIZATIONS, needs_region=True),

@@ -15,7 +15,7 @@ from linli.accounts.roles import Perm
 from linli.core import dashboard, importing
 from linli.core.errors import Invalid, NotFound
 from linli.core.forms import BootstrapMixin
-from linli.core.models import ImportJob
+from linli.core.models import ImportJob, ImportStatus
 
 PAGE_SIZE = 50
 
@@ -103,9 +103,10 @@ def import_job(request, pk: int):
 def import_commit(request, pk: int):
     job = importing.import_job_get(actor=request.user, pk=pk)
     job = importing.import_commit(actor=request.user, job=job)
-    messages.success(request, _("导入完成:新增 %(c)d,更新 %(u)d,无变化 %(n)d,错误 %(e)d") % {
-        "c": job.created_count, "u": job.updated_count, "n": job.unchanged_count,
-        "e": job.error_rows})
+    if job.status == ImportStatus.COMMITTED:
+        messages.success(request, _("导入完成:新增 %(c)d,更新 %(u)d,无变化 %(n)d,错误 %(e)d") % {
+            "c": job.created_count, "u": job.updated_count, "n": job.unchanged_count,
+            "e": job.error_rows})
     return redirect("core:import_job", pk=job.pk)
 
 

@@ -6,7 +6,6 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm
 from linli.core.excel import Column, cell_text, parse_bool, parse_date, parse_int, split_list
 from linli.core.importing import Importer, register
@@ -20,6 +19,7 @@ from linli.orgs.models import (
     TargetGroup,
 )
 from linli.orgs.validators import normalise_credit_code
+from linli.regions.lookup import RegionLookup
 from linli.regions.models import Level, Region
 
 COLUMNS = [
@@ -75,31 +75,8 @@ class OrganisationImporter(Importer):
 
     def __init__(self, actor):
         super().__init__(actor)
-        access = access_for(actor)
-        regions = access.filter(Region.objects.filter(level__gte=Level.COUNTY), "code")
-        self.by_code = {r.code: r for r in regions}
-        self.by_name: dict[str, list[Region]] = {}
-        for region in self.by_code.values():
-            for name in {region.name, _short(region.name)}:
-                self.by_name.setdefault(name, []).append(region)
+        self.regions = RegionLookup(actor, min_level=Level.COUNTY)
         self.groups = {g.name: g.code for g in TargetGroup.objects.all()}
-
-    def _find(self, text: str, within: str = "", level: int | None = None) -> Region:
-        text = text.replace(" ", "")
-        if text.isdigit():
-            region = self.by_code.get(text)
-            if region is None:
-                raise ValueError(_("区划代码 %(c)s 不在您的辖区内或不存在") % {"c": text})
-            return region
-        matches = [r for r in self.by_name.get(text, []) + self.by_name.get(_short(text), [])
-                   if r.code.startswith(within) and (level is None or r.level == level)]
-        matches = list({r.code: r for r in matches}.values())
-        if not matches:
-            raise ValueError(_("在您的辖区内找不到“%(n)s”") % {"n": text})
-        if len(matches) > 1:
-            raise ValueError(_("“%(n)s”对应多个区划,请同时填写乡镇(街道)或填写区划代码")
-                             % {"n": text})
-        return matches[0]
 
     def _kind(self, text: str, credit_code: str) -> str:
         if not text:
@@ -126,16 +103,16 @@ class OrganisationImporter(Importer):
             raise ValueError(_("组织名称为空"))
         if not text.get("leader_name"):
             raise ValueError(_("负责人为空"))
-        township = self._find(text["township"], level=Level.TOWNSHIP) if text.get(
+        township = self.regions.find(text["township"], level=Level.TOWNSHIP) if text.get(
             "township") else None
         within = township.code if township else ""
         place = text.get("region") or (township.code if township else "")
         if not place:
             raise ValueError(_("活动地域为空"))
-        region = self._find(place, within)
+        region = self.regions.find(place, within=within)
         kind = self._kind(text.get("kind", ""),
                           normalise_credit_code(text.get("credit_code", "")))
-        authority = (self._find(text["authority"]) if text.get("authority")
+        authority = (self.regions.find(text["authority"]) if text.get("authority")
                      else Region.objects.get(code=region.code[:9]))
         groups, unknown = [], []
         for name in split_list(values.get("target_groups")):
@@ -207,17 +184,3 @@ class OrganisationImporter(Importer):
                 _("是") if f["led_by_local_talent"] else _("否"),
                 _("是") if f["has_party_branch"] else _("否")]
 
-
-def _short(name: str) -> str:
-    """社区居民委员会 / 村民委员会 … are usually written without the committee suffix, and
-    东关大街街道 / 乐家湾镇 without 街道 / 镇 / 乡."""
-    for suffix in ("街道办事处", "街道", "民族乡", "镇", "乡"):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    for suffix in ("社区居民委员会", "居民委员会", "村民委员会", "社区居委会", "居委会", "村委会",
-                   "牧民委员会", "牧委会"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            stem = name[: -len(suffix)]
-            return stem + ("社区" if "居" in suffix else "村" if "村" in suffix and not
-                           stem.endswith("村") else "")
-    return name

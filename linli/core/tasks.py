@@ -1,0 +1,23 @@
+"""Background tasks of the shared mechanisms (django-tasks; `linli db_worker` runs them)."""
+
+from django_tasks import task
+
+from linli.core.models import ImportJob, ImportStatus
+
+
+@task()
+def import_preview_task(job_id: int) -> None:
+    from linli.core.importing import run_preview
+
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status == ImportStatus.CHECKING:
+        run_preview(job)
+
+
+@task()
+def import_commit_task(job_id: int) -> None:
+    from linli.core.importing import run_commit
+
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status == ImportStatus.COMMITTING:
+        run_commit(job)

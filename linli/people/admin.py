@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from linli.people.models import Group
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "parent", "domain", "needs_criterion", "order")
+    list_filter = ("domain",)

@@ -1,0 +1,21 @@
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.accounts.access import Access
+from linli.core.dashboard import Card
+from linli.people.selectors import visible_people
+
+
+def people_card(access: Access) -> Card | None:
+    if not (access.region_codes or access.organisation_ids) or not access.domains:
+        return None
+    counts = dict(visible_people(access).filter(status="active").values_list("risk")
+                  .annotate(n=Count("id")).order_by())
+    total = sum(counts.values())
+    no_id = visible_people(access).filter(status="active", id_hash="").count()
+    return Card(title=_("在册关爱对象"), value=f"{total:,}", unit=_("人"),
+                url=reverse("people:list"),
+                rows=[(_("高风险"), f"{counts.get('high', 0):,}"),
+                      (_("重点"), f"{counts.get('medium', 0):,}"),
+                      (_("无身份证号"), f"{no_id:,}")])

@@ -1,0 +1,2 @@
+def seed_people(*, size, stdout):
+    stdout.write("关爱对象:尚未生成")

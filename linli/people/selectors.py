@@ -1,0 +1,87 @@
+"""Reads of the people registry, scoped by region (or organisation) and data domain.
+
+A person's domains are the domains of their current groups (stored as a bit mask); every
+minor is in the children's domain by age. A user sees a person when they share a domain
+with them and none of the person's sensitive domains is outside the user's (PIPL Art. 28).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from linli.accounts.access import access_for
+from linli.accounts.roles import SENSITIVE_MASK, Domain, domain_mask
+from linli.core.errors import NotFound
+from linli.core.pinyin import name_search_q
+from linli.people.models import GroupMembership, Person, PersonStatus
+
+
+def minor_cutoff(today: date | None = None) -> date:
+    """Born after this date = under 18 today."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 18, day=28)
+
+
+def visible_people(actor) -> QuerySet[Person]:
+    access = access_for(actor)
+    mask = domain_mask(access.domains)
+    people = Person.objects.filter(access.scope_q("region_code", "organisation_id"))
+    people = people.alias(shared=F("domain_mask").bitand(mask),
+                          hidden=F("domain_mask").bitand(SENSITIVE_MASK & ~mask)).filter(hidden=0)
+    minor = Q(birth_date__gt=minor_cutoff())
+    if Domain.CHILDREN in access.domains:
+        return people.filter(Q(shared__gt=0) | minor)
+    return people.filter(shared__gt=0).exclude(minor)
+
+
+@dataclass
+class PeopleFilter:
+    q: str = ""
+    region: str = ""
+    group: str = ""
+    risk: str = ""
+    status: str = PersonStatus.ACTIVE
+    organisation: int | None = None
+    unassigned: bool = False
+    no_id: bool = False
+
+
+def people_list(*, actor, filters: PeopleFilter | None = None) -> QuerySet[Person]:
+    f = filters or PeopleFilter()
+    people = visible_people(actor)
+    if f.q:
+        people = people.filter(name_search_q(f.q) | Q(phone=f.q.strip()))
+    if f.region:
+        people = people.filter(region_code__startswith=f.region)
+    if f.group:
+        today = timezone.localdate()
+        current = GroupMembership.objects.filter(
+            person=OuterRef("pk"), group__code=f.group).exclude(ended_on__lt=today)
+        people = people.filter(Exists(current))
+    if f.risk:
+        people = people.filter(risk=f.risk)
+    if f.status:
+        people = people.filter(status=f.status)
+    if f.organisation:
+        people = people.filter(organisation_id=f.organisation)
+    if f.unassigned:
+        people = people.filter(organisation__isnull=True)
+    if f.no_id:
+        people = people.filter(id_hash="")
+    current_groups = GroupMembership.objects.filter(ended_on__isnull=True).select_related("group")
+    return people.select_related("region", "organisation").prefetch_related(
+        Prefetch("group_memberships", queryset=current_groups, to_attr="current_groups")
+    ).order_by("region_code", "name", "pk")
+
+
+def person_get(*, actor, pk: int) -> Person:
+    person = visible_people(actor).filter(pk=pk).select_related(
+        "region", "organisation", "household", "children_director").first()
+    if person is None:
+        raise NotFound()
+    return person

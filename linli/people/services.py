@@ -1,0 +1,242 @@
+"""Every write of the people registry."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.access import access_for
+from linli.accounts.roles import Domain, Perm, domain_mask
+from linli.audit.models import Action
+from linli.audit.services import access_log_record
+from linli.core.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
+from linli.core.pinyin import pinyin_keys
+from linli.people import identity
+from linli.people.models import (
+    ETHNICITIES,
+    Consent,
+    Contact,
+    Group,
+    GroupMembership,
+    Person,
+    PersonStatus,
+)
+from linli.regions.models import Level, Region
+
+EDITABLE = ("name", "ethnicity", "phone", "address", "living", "health", "disability_category",
+            "disability_grade", "risk", "relation_to_head", "no_id_reason")
+
+
+@dataclass
+class Registered:
+    person: Person
+    warnings: list[str] = field(default_factory=list)
+
+
+def _village(code: str) -> Region:
+    region = Region.objects.filter(code=(code or "").strip(), level=Level.VILLAGE).first()
+    if region is None:
+        raise Invalid(_("请选择村(社区)"), details={"region_code": [_("村(社区)不存在")]})
+    return region
+
+
+def _can_edit(actor, region_code: str, person: Person | None = None) -> bool:
+    access = access_for(actor)
+    if not access.can(Perm.EDIT):
+        return False
+    if person is not None and person.organisation_id in access.organisation_ids:
+        return True
+    return access.covers(region_code)
+
+
+def id_number_clash(*, actor, id_hash: str, exclude_pk: int | None = None) -> str | None:
+    """The reason a number cannot be registered again, without revealing another region's
+    record to the importer."""
+    other = Person.objects.filter(id_hash=id_hash).exclude(pk=exclude_pk).first()
+    if other is None:
+        return None
+    if access_for(actor).covers(other.region_code):
+        return _("该身份证号已登记为“%(n)s”(%(r)s)") % {"n": other.name,
+                                                    "r": other.region.path.split("/")[-1]}
+    return _("该身份证号已在其他地区登记,请联系上级民政部门核实")
+
+
+def _set_identity(person: Person, id_number: str | None, no_id_reason: str,
+                  birth_date: date | None, sex: str | None, warnings: list[str]) -> None:
+    if id_number:
+        try:
+            number = identity.parse(id_number)
+        except identity.InvalidIdNumber as error:
+            raise Invalid(str(error), details={"id_number": [str(error)]}) from None
+        person.id_encrypted = identity.encrypt(number.value)
+        person.id_hash = identity.lookup_hash(number.value)
+        person.id_masked = number.masked
+        person.no_id_reason = ""
+        if birth_date and birth_date != number.birth_date:
+            warnings.append(_("填写的出生日期 %(t)s 与身份证号不一致,已按身份证号记为 %(i)s") % {
+                "t": birth_date.isoformat(), "i": number.birth_date.isoformat()})
+        if sex and sex != number.sex:
+            warnings.append(_("填写的性别与身份证号不一致,已按身份证号记录"))
+        person.birth_date, person.sex = number.birth_date, number.sex
+    else:
+        if not no_id_reason.strip():
+            raise Invalid(_("没有身份证号时须说明原因"), details={"no_id_reason": [_("必填")]})
+        person.no_id_reason = no_id_reason.strip()
+        person.birth_date, person.sex = birth_date, sex or ""
+
+
+def refresh_domains(person: Person) -> None:
+    today = timezone.localdate()
+    current = person.group_memberships.filter(started_on__lte=today).exclude(
+        ended_on__lt=today).values_list("group__domain", flat=True)
+    person.domain_mask = domain_mask(set(current) or {Domain.GENERAL})
+    Person.objects.filter(pk=person.pk).update(domain_mask=person.domain_mask)
+
+
+def _check_group_domain(actor, group: Group) -> None:
+    if not access_for(actor).sees_domain(group.domain):
+        raise Forbidden(_("您的权限不包括“%(g)s”类对象") % {"g": group.name})
+
+
+@transaction.atomic
+def person_register(*, actor, name: str, region_code: str, id_number: str = "",
+                    no_id_reason: str = "", birth_date: date | None = None,
+                    sex: str | None = None, groups: list[dict] | None = None,
+                    **fields) -> Registered:
+    region = _village(region_code)
+    if not _can_edit(actor, region.code):
+        raise NotFound()
+    if not name.strip():
+        raise Invalid(_("请填写姓名"), details={"name": [_("必填")]})
+    warnings: list[str] = []
+    person = Person(region=region, region_code=region.code)
+    _set_identity(person, id_number, no_id_reason, birth_date, sex, warnings)
+    if person.id_hash:
+        clash = id_number_clash(actor=actor, id_hash=person.id_hash)
+        if clash:
+            raise Invalid(clash, details={"id_number": [clash]})
+    _apply(person, {"name": name, **fields})
+    person.save()
+    for spec in groups or []:
+        group_add(actor=actor, person=person, **spec)
+    refresh_domains(person)
+    return Registered(person, warnings)
+
+
+def _apply(person: Person, fields: dict) -> None:
+    for key, value in fields.items():
+        if key in EDITABLE:
+            setattr(person, key, value if value is not None else "")
+    if person.ethnicity and person.ethnicity not in ETHNICITIES:
+        raise Invalid(_("民族“%(e)s”不在 56 个民族之列") % {"e": person.ethnicity},
+                      details={"ethnicity": [_("请选择民族")]})
+    person.name = person.name.strip()
+    person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, version: int, region_code: str | None = None,
+                  **fields) -> Person:
+    """A second clerk saving an older version is refused with a clear message."""
+    if not _can_edit(actor, person.region_code, person):
+        raise NotFound()
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.version != version:
+        raise Conflict(_("该对象已被他人修改,请刷新后再编辑(您的修改未保存)"))
+    if locked.status != PersonStatus.ACTIVE:
+        raise IllegalTransition(_("已销册的对象不能修改"))
+    if region_code and region_code != locked.region_code:
+        region = _village(region_code)
+        if not _can_edit(actor, region.code):
+            raise NotFound()
+        locked.region, locked.region_code = region, region.code
+    _apply(locked, fields)
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def person_close(*, actor, person: Person, reason: str, on: date | None = None) -> Person:
+    if not _can_edit(actor, person.region_code, person):
+        raise NotFound()
+    if person.status != PersonStatus.ACTIVE:
+        raise IllegalTransition(_("该对象已销册"))
+    person.status, person.close_reason = PersonStatus.CLOSED, reason
+    person.closed_on = on or timezone.localdate()
+    person.version += 1
+    person._change_reason = reason
+    person.save()
+    person.group_memberships.filter(ended_on__isnull=True).update(ended_on=person.closed_on)
+    return person
+
+
+@transaction.atomic
+def group_add(*, actor, person: Person, code: str, started_on: date | None = None,
+              source: str = "", criterion: str = "") -> GroupMembership:
+    if not _can_edit(actor, person.region_code, person):
+        raise NotFound()
+    group = Group.objects.filter(code=code).first()
+    if group is None:
+        raise Invalid(_("未知的类别“%(c)s”") % {"c": code})
+    _check_group_domain(actor, group)
+    if group.needs_criterion and not criterion:
+        raise Invalid(_("“%(g)s”须注明认定情形") % {"g": group.name},
+                      details={"criterion": [_("必填")]})
+    if person.group_memberships.filter(group=group, ended_on__isnull=True).exists():
+        raise Invalid(_("已在“%(g)s”类别中") % {"g": group.name})
+    membership = GroupMembership.objects.create(
+        person=person, group=group, started_on=started_on or timezone.localdate(),
+        source=source, criterion=criterion)
+    refresh_domains(person)
+    return membership
+
+
+@transaction.atomic
+def group_end(*, actor, membership: GroupMembership, ended_on: date | None = None
+              ) -> GroupMembership:
+    _check_group_domain(actor, membership.group)
+    if membership.ended_on is not None:
+        raise IllegalTransition(_("该类别认定已终止"))
+    membership.ended_on = ended_on or timezone.localdate()
+    membership.save(update_fields=["ended_on"])
+    refresh_domains(membership.person)
+    return membership
+
+
+def contact_add(*, actor, person: Person, name: str, relation: str, phone: str = "",
+                is_guardian: bool = False) -> Contact:
+    if not _can_edit(actor, person.region_code, person):
+        raise NotFound()
+    return Contact.objects.create(person=person, name=name.strip(), relation=relation.strip(),
+                                  phone=phone.strip(), is_guardian=is_guardian)
+
+
+def consent_record(*, actor, person: Person, purpose: str, given_by: str, relation: str,
+                   given_on: date) -> Consent:
+    """PIPL Art. 31: for a child under 14 the guardian consents, not the child."""
+    if not _can_edit(actor, person.region_code, person):
+        raise NotFound()
+    age = person.age(given_on)
+    if age is not None and age < 14 and relation.strip() in ("", "本人"):
+        raise Invalid(_("未满 14 周岁的,须由监护人同意"),
+                      details={"relation": [_("请填写监护人关系")]})
+    return Consent.objects.create(person=person, purpose=purpose.strip(),
+                                  given_by=given_by.strip(), relation=relation.strip() or "本人",
+                                  given_on=given_on, recorded_by=actor)
+
+
+def id_number_reveal(*, actor, person: Person, reason: str, request=None) -> str:
+    """The full number, for a user allowed to see it, with the reason written to the
+    access log."""
+    if not access_for(actor).can(Perm.REVEAL_ID):
+        raise Forbidden(_("您没有查看完整身份证号的权限"))
+    if not reason.strip():
+        raise Invalid(_("请填写查看事由"), details={"reason": [_("必填")]})
+    if not person.id_encrypted:
+        raise Invalid(_("该对象没有登记身份证号"))
+    access_log_record(actor=actor, action=Action.REVEAL, obj=person, reason=reason.strip(),
+                      request=request)
+    return identity.decrypt(person.id_encrypted)

@@ -1,0 +1,204 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts.access import access_for
+from linli.accounts.roles import SENSITIVE_MASK, Perm
+from linli.audit.models import Action
+from linli.audit.services import access_log_record
+from linli.core.errors import Invalid, NotFound
+from linli.core.views import add_form_errors, paginate, require_perm
+from linli.people import exporters, selectors, services
+from linli.people.forms import (
+    CloseForm,
+    ConsentForm,
+    ContactForm,
+    FilterForm,
+    GroupForm,
+    PersonForm,
+)
+from linli.people.models import GroupMembership
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request) -> tuple[FilterForm, selectors.PeopleFilter]:
+    data = request.GET.copy()
+    data.setdefault("status", "active")
+    form = FilterForm(data)
+    values = form.cleaned_data if form.is_valid() else {"status": "active"}
+    return form, selectors.PeopleFilter(**{k: v for k, v in values.items() if k in
+                                           selectors.PeopleFilter.__dataclass_fields__})
+
+
+@require_perm(Perm.VIEW)
+def person_list(request):
+    form, filters = _filters(request)
+    people = selectors.people_list(actor=request.user, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return _export(request, people)
+    return render(request, "people/person_list.html", {
+        "form": form, "page": paginate(request, people),
+        "can_edit": access_for(request.user).can(Perm.EDIT)})
+
+
+def _export(request, people):
+    access = access_for(request.user)
+    if not access.can(Perm.EXPORT):
+        raise NotFound()
+    reveal = request.GET.get("reveal") == "1" and access.can(Perm.REVEAL_ID)
+    content, count = exporters.people_xlsx(people, reveal=reveal)
+    access_log_record(actor=request.user, action=Action.EXPORT, request=request,
+                      object_type="people.person", object_repr=_("关爱对象名单 %(n)d 人") % {
+                          "n": count},
+                      reason=(_("导出(含完整身份证号)") if reveal else _("导出(身份证号已遮蔽)"))
+                      + " " + request.GET.urlencode()[:120])
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=people-{timezone.localdate().isoformat()}.xlsx")
+    return response
+
+
+@require_perm(Perm.EDIT)
+def person_create(request):
+    form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
+    group_form = GroupForm(request.POST or None, prefix="g")
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        groups = []
+        if group_form.is_valid() and group_form.cleaned_data.get("code"):
+            groups = [{k: v for k, v in group_form.cleaned_data.items() if v}]
+        try:
+            result = services.person_register(actor=request.user, groups=groups, **data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("已登记 %(n)s") % {"n": result.person.name})
+            return redirect("people:detail", pk=result.person.pk)
+    return render(request, "people/person_form.html", {"form": form, "group_form": group_form})
+
+
+def _is_sensitive(person) -> bool:
+    minor = person.birth_date and person.birth_date > selectors.minor_cutoff()
+    return bool(person.domain_mask & SENSITIVE_MASK) or bool(minor)
+
+
+@require_perm(Perm.VIEW)
+def person_detail(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    if _is_sensitive(person):
+        access_log_record(actor=request.user, action=Action.VIEW, obj=person, request=request,
+                          reason=_("查看对象档案"))
+    access = access_for(request.user)
+    return render(request, "people/person_detail.html", {
+        "person": person,
+        "memberships": person.group_memberships.select_related("group").order_by(
+            "ended_on", "-started_on"),
+        "household": (person.household.members.exclude(pk=person.pk)
+                      if person.household_id else []),
+        "contacts": person.contacts.all(), "consents": person.consents.select_related(
+            "recorded_by"),
+        "history": person.history.select_related("history_user")[:20],
+        "can_edit": access.can(Perm.EDIT), "can_reveal": access.can(Perm.REVEAL_ID),
+        "group_form": GroupForm(), "contact_form": ContactForm(),
+        "consent_form": ConsentForm(initial={"given_on": timezone.localdate(),
+                                             "given_by": person.name}),
+        "close_form": CloseForm(), "age": person.age()})
+
+
+@require_perm(Perm.EDIT)
+def person_edit(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    initial = {f: getattr(person, f) for f in services.EDITABLE}
+    initial.update(region_code=person.region_code, version=person.version,
+                   birth_date=person.birth_date, sex=person.sex)
+    form = PersonForm(request.POST or None, initial=initial)
+    for name in ("id_number", "birth_date", "sex"):
+        form.fields[name].disabled = bool(person.id_hash) or name == "id_number"
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()
+                if k in services.EDITABLE or k == "region_code"}
+        try:
+            services.person_update(actor=request.user, person=person,
+                                   version=form.cleaned_data["version"] or 0, **data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@require_perm(Perm.REVEAL_ID)
+@require_POST
+def reveal(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    number = services.id_number_reveal(actor=request.user, person=person,
+                                       reason=request.POST.get("reason", ""), request=request)
+    return render(request, "people/_revealed.html", {"number": number})
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def group_add(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    form = GroupForm(request.POST)
+    if not form.is_valid():
+        raise Invalid(_("请选择类别"))
+    services.group_add(actor=request.user, person=person,
+                       **{k: v for k, v in form.cleaned_data.items() if v})
+    messages.success(request, _("已添加类别"))
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def group_end(request, pk: int, membership_pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    membership = GroupMembership.objects.filter(person=person, pk=membership_pk).first()
+    if membership is None:
+        raise NotFound()
+    services.group_end(actor=request.user, membership=membership)
+    messages.success(request, _("已终止该类别认定"))
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def contact_add(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        raise Invalid(_("请填写联系人姓名和关系"))
+    services.contact_add(actor=request.user, person=person, **form.cleaned_data)
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def consent_add(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        raise Invalid(_("请完整填写知情同意信息"))
+    services.consent_record(actor=request.user, person=person, **form.cleaned_data)
+    messages.success(request, _("已记录知情同意"))
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def close(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        raise Invalid(_("请选择销册原因"))
+    services.person_close(actor=request.user, person=person, reason=form.cleaned_data["reason"],
+                          on=form.cleaned_data["on"])
+    messages.success(request, _("已销册"))
+    return redirect("people:detail", pk=person.pk)
