@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from linli.accounts.api import router as accounts_router
 from linli.core.api_support import SessionAuth, TokenAuth, install_error_handlers
 from linli.orgs.api import router as orgs_router
+from linli.people.api import router as people_router
 from linli.regions.api import router as regions_router
 
 
@@ -34,3 +35,4 @@ install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/orgs", orgs_router)
+api.add_router("/people", people_router)

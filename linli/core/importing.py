@@ -51,6 +51,10 @@ class Importer(ABC):
     def __init__(self, actor):
         self.actor = actor
 
+    @classmethod
+    def allowed(cls, access) -> bool:
+        return access.can(cls.permission) and access.sees_domain(cls.domain)
+
     @abstractmethod
     def clean(self, values: dict[str, Any]) -> Any:
         """The row's values ready to save; raise ValueError or Invalid with the reason."""
@@ -98,7 +102,7 @@ def register(importer: type[Importer]) -> type[Importer]:
 def importer_for(*, actor, kind: str) -> Importer:
     cls = _registry.get(kind)
     access = access_for(actor)
-    if cls is None or not (access.can(cls.permission) and access.sees_domain(cls.domain)):
+    if cls is None or not cls.allowed(access):
         raise NotFound()
     return cls(actor)
 

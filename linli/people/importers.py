@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from linli.accounts.access import access_for
-from linli.accounts.roles import Domain, Perm, domain_mask
+from linli.accounts.roles import PERSONAL_DOMAINS, Domain, Perm, domain_mask
 from linli.core.errors import Invalid
 from linli.core.excel import Column, cell_text, parse_date, split_list
 from linli.core.importing import Importer, register
@@ -98,6 +98,10 @@ class PeopleImporter(Importer):
     permission = Perm.EDIT
     domain = Domain.GENERAL
 
+    @classmethod
+    def allowed(cls, access) -> bool:
+        return access.can(Perm.EDIT) and bool(access.domains & PERSONAL_DOMAINS)
+
     def __init__(self, actor):
         super().__init__(actor)
         self.access = access_for(actor)
@@ -131,6 +135,8 @@ class PeopleImporter(Importer):
                                    level=Level.VILLAGE)
         row = Row(fields=self._fields(text, values), region=region,
                   groups=self._groups(values.get("groups")))
+        if not row.groups and not self.access.sees_domain(Domain.GENERAL):
+            raise ValueError(_("请填写对象类别"))
         typed_birth = parse_date(values.get("birth_date"))
         typed_sex = {"男": "M", "女": "F"}.get(text.get("sex", ""), "")
         if text.get("id_number") or values.get("id_number") not in (None, ""):
