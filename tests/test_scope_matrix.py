@@ -14,6 +14,7 @@ from conftest import OUR_COUNTY, OUR_TOWNSHIP, OUR_VILLAGE
 from linli.orgs import services, support_services
 from linli.orgs.models import FilingKind, IncubationBase
 from linli.orgs.tests.conftest import community
+from linli.people.tests.conftest import OLD_MAN, register
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,11 @@ SCOPED = {
     "api-1.0.0:get_filing": ("/api/v1/orgs/filings/{filing}", ORG, DETAIL),
     "api-1.0.0:station_coverage": (f"/api/v1/orgs/stations/coverage?region={OUR_COUNTY}",
                                    OUR_COUNTY, DETAIL),
+    "people:list": ("/people/", "马福寿", LIST),
+    "people:detail": ("/people/{person_in_care}/", "马福寿", DETAIL),
+    "people:edit": ("/people/{person_in_care}/edit/", "马福寿", DETAIL),
+    "api-1.0.0:list_people": ("/api/v1/people/", "马福寿", LIST),
+    "api-1.0.0:get_person": ("/api/v1/people/{person_in_care}", "马福寿", DETAIL),
 }
 # Writes answer 404 to another county too (tested beside each write in its app's tests).
 WRITES = {
@@ -67,6 +73,14 @@ WRITES = {
     "core:import_job": "the uploader's own jobs only (tested: another user 404)",
     "core:import_commit": "the uploader's own jobs only",
     "core:import_errors": "the uploader's own jobs only",
+    "people:create": "region checked by person_register (tested)",
+    "people:reveal": "another county gets 404 (people/tests/test_pages.py)",
+    "people:group_add": "person fetched through the scoped selector",
+    "people:group_end": "person fetched through the scoped selector",
+    "people:contact_add": "person fetched through the scoped selector",
+    "people:consent_add": "person fetched through the scoped selector",
+    "people:close": "another county gets 404 (people/tests/test_pages.py)",
+    "api-1.0.0:reveal": "person fetched through the scoped selector (tested)",
 }
 # name → why it needs no region check
 EXEMPT = {
@@ -87,7 +101,7 @@ EXEMPT = {
     "api-1.0.0:openapi-view": "interactive docs",
     "set_language": "language switch",
 }
-OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "api-1.0.0")
+OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "people", "api-1.0.0")
 
 
 def _names(resolver=None, namespace=""):
@@ -129,8 +143,10 @@ def ours(personas):
     person = support_services.volunteer_create(actor=personas.county, name="才让卓玛",
                                                region_code=OUR_VILLAGE)
     assert IncubationBase.objects.count() == 1
+    elder = register(personas.village, name="马福寿", id_number=OLD_MAN,
+                     groups=[{"code": "elderly_alone"}])
     return {"org": org.pk, "filing": filing.pk, "filed": filed.pk, "base": base.pk,
-            "person": person.pk}
+            "person": person.pk, "person_in_care": elder.pk}
 
 
 @pytest.mark.parametrize("name", sorted(SCOPED))

@@ -128,7 +128,8 @@ def person_register(*, actor, name: str, region_code: str, id_number: str = "",
 def _apply(person: Person, fields: dict) -> None:
     for key, value in fields.items():
         if key in EDITABLE:
-            setattr(person, key, value if value is not None else "")
+            nullable = Person._meta.get_field(key).null
+            setattr(person, key, value if value is not None or nullable else "")
     if person.ethnicity and person.ethnicity not in ETHNICITIES:
         raise Invalid(_("民族“%(e)s”不在 56 个民族之列") % {"e": person.ethnicity},
                       details={"ethnicity": [_("请选择民族")]})
