@@ -34,8 +34,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def regions(db):
-    """For transactional tests, whose flush empties the table: load it again if needed."""
+    """For transactional tests, whose flush empties the tables: reload reference data."""
+    from linli.orgs.models import TargetGroup
+    from linli.orgs.target_groups import load_target_groups
+    from linli.people.groups import load_groups
+    from linli.people.models import Group
+
     regions_ensure_loaded()
+    load_groups(Group)
+    load_target_groups(TargetGroup)
 
 
 def make_user(username: str, role: str | None = None, code: str = "", bureau: str = "",

@@ -39,3 +39,13 @@ GROUPS = [
 # 事实无人抚养儿童: the situation of the parents (民发〔2019〕62号, 〔2020〕125号).
 DE_FACTO_CRITERIA = ["重残", "重病", "服刑在押", "强制隔离戒毒", "其他限制人身自由", "失联",
                      "被撤销监护资格", "被遣送(驱逐)出境", "一方死亡或失踪、另一方符合上述情形"]
+
+
+def load_groups(group_model) -> None:
+    """Create or update GROUPS (used by the data migration and to restore reference data)."""
+    by_code = {}
+    for order, (code, name, parent, domain, needs) in enumerate(GROUPS, start=1):
+        group, _ = group_model.objects.update_or_create(code=code, defaults={
+            "name": name, "domain": domain, "needs_criterion": needs, "order": order,
+            "parent": by_code.get(parent)})
+        by_code[code] = group
