@@ -73,9 +73,13 @@ def test_it_seeds_demo_data_idempotently(db):
 
 
 def test_it_seeds_staff_for_every_region_at_province_size(db):
-    call_command("seed", "--size", "province", "--quiet-accounts")
+    import io
+
+    from linli.accounts.seeds import seed_accounts
+
+    seed_accounts(size="province", stdout=io.StringIO())  # the other apps' seeders: bench/
     # one account per village and per township, plus the demo persona of each
     assert Membership.objects.filter(role="village_staff").count() == 4716 + 1
     assert Membership.objects.filter(role="township_assistant").count() == 422 + 1
-    call_command("seed", "--size", "province", "--quiet-accounts")
+    seed_accounts(size="province", stdout=io.StringIO())
     assert User.objects.count() == len(DEMO_ACCOUNTS) + 8 + 45 + 422 + 4716
