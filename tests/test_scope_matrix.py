@@ -55,6 +55,7 @@ SCOPED = {
     "people:list": ("/people/", "马福寿", LIST),
     "people:detail": ("/people/{person_in_care}/", "马福寿", DETAIL),
     "people:edit": ("/people/{person_in_care}/edit/", "马福寿", DETAIL),
+    "people:options": ("/people/options/?q=mfs", "马福寿", LIST),
     "api-1.0.0:list_people": ("/api/v1/people/", "马福寿", LIST),
     "api-1.0.0:get_person": ("/api/v1/people/{person_in_care}", "马福寿", DETAIL),
 }
@@ -80,6 +81,7 @@ WRITES = {
     "people:contact_add": "person fetched through the scoped selector",
     "people:consent_add": "person fetched through the scoped selector",
     "people:close": "another county gets 404 (people/tests/test_pages.py)",
+    "people:household_link": "another county gets 404 (people/tests/test_pages.py)",
     "api-1.0.0:reveal": "person fetched through the scoped selector (tested)",
 }
 # name → why it needs no region check

@@ -20,6 +20,7 @@ from linli.people.models import (
     Contact,
     Group,
     GroupMembership,
+    Household,
     Person,
     PersonStatus,
 )
@@ -241,3 +242,24 @@ def id_number_reveal(*, actor, person: Person, reason: str, request=None) -> str
     access_log_record(actor=actor, action=Action.REVEAL, obj=person, reason=reason.strip(),
                       request=request)
     return identity.decrypt(person.id_encrypted)
+
+
+@transaction.atomic
+def household_link(*, actor, person: Person, other: Person, relation: str) -> Household:
+    """Put a person in the household of another (the other becomes 户主 of a new one)."""
+    for someone in (person, other):
+        if not _can_edit(actor, someone.region_code, someone):
+            raise NotFound()
+    if person.pk == other.pk:
+        raise Invalid(_("不能与自己同户"))
+    if not relation.strip():
+        raise Invalid(_("请填写与户主关系"), details={"relation": [_("必填")]})
+    household = other.household
+    if household is None:
+        household = Household.objects.create(region=other.region,
+                                             region_code=other.region_code,
+                                             address=other.address)
+        Person.objects.filter(pk=other.pk).update(household=household, relation_to_head="户主")
+    person.household, person.relation_to_head = household, relation.strip()
+    person.save(update_fields=["household", "relation_to_head", "updated_at"])
+    return household

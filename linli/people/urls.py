@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_create, name="create"),
+    path("options/", views.person_options, name="options"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
@@ -14,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/consents/", views.consent_add, name="consent_add"),
     path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/household/", views.household_link, name="household_link"),
 ]

@@ -202,3 +202,25 @@ def close(request, pk: int):
                           on=form.cleaned_data["on"])
     messages.success(request, _("已销册"))
     return redirect("people:detail", pk=person.pk)
+
+
+@require_perm(Perm.VIEW)
+def person_options(request):
+    q = next((v.strip() for v in request.GET.values() if v.strip()), "")
+    people = (selectors.people_list(actor=request.user, filters=selectors.PeopleFilter(q=q))[:20]
+              if q else [])
+    return render(request, "people/options.html", {"people": people})
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def household_link(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    other_pk = request.POST.get("other", "")
+    if not other_pk.isdigit():
+        raise Invalid(_("请从检索结果中选择同户成员"))
+    other = selectors.person_get(actor=request.user, pk=int(other_pk))
+    services.household_link(actor=request.user, person=person, other=other,
+                            relation=request.POST.get("relation", ""))
+    messages.success(request, _("已登记同户关系"))
+    return redirect("people:detail", pk=person.pk)

@@ -121,3 +121,19 @@ def test_api_lists_masked_and_reveals_with_a_reason(personas, as_user, elder, ch
                            content_type="application/json").json()
     assert revealed["id_number"] == OLD_MAN
     assert as_user(personas.other_county).get(f"/api/v1/people/{elder.pk}").status_code == 404
+
+
+def test_it_links_people_into_a_household(personas, as_user, elder):
+    wife = register(personas.village)
+    client = as_user(personas.village)
+    options = client.get(reverse("people:options"), {"q": "mfs"}).content.decode()
+    assert f'value="{elder.pk}"' in options
+    client.post(reverse("people:household_link", args=[wife.pk]),
+                {"other": elder.pk, "relation": "配偶"})
+    wife.refresh_from_db()
+    elder.refresh_from_db()
+    assert wife.household == elder.household and elder.relation_to_head == "户主"
+    page = client.get(reverse("people:detail", args=[elder.pk])).content.decode()
+    assert "张秀英</a> 配偶" in page
+    assert as_user(personas.other_county).post(reverse("people:household_link", args=[wife.pk]),
+                                               {"other": elder.pk, "relation": "x"}).status_code == 404
