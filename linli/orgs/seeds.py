@@ -35,6 +35,7 @@ from linli.orgs.models import (
     VolunteerRole,
 )
 from linli.orgs.validators import ALPHABET, credit_code_check_char
+from linli.regions.lookup import short_name
 from linli.regions.models import Level, Region
 
 # theme, category, target groups, focus fields
@@ -71,14 +72,6 @@ SIZES = {"demo": {"counties": ["630102", "630202"], "orgs": 240, "volunteers": 6
          "province": {"counties": None, "orgs": 10_000, "volunteers": 50_000}}
 
 
-def _short(name: str) -> str:
-    for suffix in ("社区居民委员会", "居民委员会", "村民委员会", "居委会", "村委会", "牧民委员会",
-                   "牧委会"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)] + ("社区" if "居" in suffix else "")
-    return name
-
-
 def credit_code(rng: random.Random, kind: str, county_code: str) -> str:
     body = "5" + CREDIT_CODE_KIND_DIGIT[kind] + county_code + "MJ" + "".join(
         rng.choice(ALPHABET) for _ in range(7))
@@ -109,7 +102,7 @@ def _community_orgs(rng, villages, count, groups):
         i += 1
         village = villages[i % len(villages)] if i < len(villages) else rng.choice(villages)
         theme, category, targets, focus = rng.choice(THEMES)
-        name = _short(village.name) + theme
+        name = short_name(village.name) + theme
         if (name, village.code[:9]) in used:
             continue  # one of each theme per village and filing body
         used.add((name, village.code[:9]))
