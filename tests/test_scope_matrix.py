@@ -82,6 +82,7 @@ WRITES = {
     "people:consent_add": "person fetched through the scoped selector",
     "people:close": "another county gets 404 (people/tests/test_pages.py)",
     "people:household_link": "another county gets 404 (people/tests/test_pages.py)",
+    "people:assign": "person fetched through the scoped selector; the organisation and volunteers too",
     "api-1.0.0:reveal": "person fetched through the scoped selector (tested)",
 }
 # name → why it needs no region check

@@ -85,3 +85,13 @@ def person_get(*, actor, pk: int) -> Person:
     if person is None:
         raise NotFound()
     return person
+
+
+def village_staff(person: Person):
+    """The staff of the person's village — the candidates for 儿童主任."""
+    from linli.accounts.models import User
+    from linli.accounts.roles import Role
+
+    return User.objects.filter(memberships__role=Role.VILLAGE_STAFF,
+                               memberships__region_code=person.region_code,
+                               memberships__is_active=True).distinct()

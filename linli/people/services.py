@@ -263,3 +263,36 @@ def household_link(*, actor, person: Person, other: Person, relation: str) -> Ho
     person.household, person.relation_to_head = household, relation.strip()
     person.save(update_fields=["household", "relation_to_head", "updated_at"])
     return household
+
+
+@transaction.atomic
+def person_assign(*, actor, person: Person, organisation_id: int | None = None,
+                  volunteer_ids: list[int] | None = None,
+                  children_director_id: int | None = None) -> Person:
+    """Assign the responsible organisation, the paired volunteers and — for a child — the
+    village's 儿童主任; each must be visible to the actor and work where the person lives."""
+    from linli.accounts.models import Membership
+    from linli.accounts.roles import Role
+    from linli.orgs.selectors import organisation_get, volunteer_list
+
+    if not _can_edit(actor, person.region_code, person):
+        raise NotFound()
+    organisation = organisation_get(actor=actor, pk=organisation_id) if organisation_id else None
+    volunteers = list(volunteer_list(actor=actor).filter(pk__in=volunteer_ids or []))
+    if len(volunteers) != len(set(volunteer_ids or [])):
+        raise Invalid(_("所选志愿者不存在或不在您的辖区内"))
+    director = None
+    if children_director_id:
+        director = Membership.objects.filter(
+            user_id=children_director_id, role=Role.VILLAGE_STAFF, is_active=True,
+            region_code=person.region_code).select_related("user").first()
+        if director is None:
+            raise Invalid(_("儿童主任须是本村(社区)的工作人员"))
+        if (person.age() or 99) >= 18:
+            raise Invalid(_("只有未成年人需要指定儿童主任"))
+    person.organisation = organisation
+    person.children_director = director.user if director else None
+    person.version += 1
+    person.save(update_fields=["organisation", "children_director", "version", "updated_at"])
+    person.volunteers.set(volunteers)
+    return person

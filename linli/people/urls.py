@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/consents/", views.consent_add, name="consent_add"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/household/", views.household_link, name="household_link"),
+    path("<int:pk>/assign/", views.assign, name="assign"),
 ]

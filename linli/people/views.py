@@ -21,6 +21,7 @@ from linli.people.forms import (
     PersonForm,
 )
 from linli.people.models import GroupMembership
+from linli.people.selectors import village_staff
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -108,7 +109,9 @@ def person_detail(request, pk: int):
         "group_form": GroupForm(), "contact_form": ContactForm(),
         "consent_form": ConsentForm(initial={"given_on": timezone.localdate(),
                                              "given_by": person.name}),
-        "close_form": CloseForm(), "age": person.age()})
+        "close_form": CloseForm(), "age": person.age(),
+        "volunteers": person.volunteers.all(),
+        "directors": village_staff(person) if (person.age() or 99) < 18 else []})
 
 
 @require_perm(Perm.EDIT)
@@ -223,4 +226,20 @@ def household_link(request, pk: int):
     services.household_link(actor=request.user, person=person, other=other,
                             relation=request.POST.get("relation", ""))
     messages.success(request, _("已登记同户关系"))
+    return redirect("people:detail", pk=person.pk)
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def assign(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    ids = [int(v) for v in request.POST.get("volunteer_ids", "").replace(",", " ").split()
+           if v.isdigit()]
+    organisation = request.POST.get("organisation_id", "")
+    director = request.POST.get("children_director_id", "")
+    services.person_assign(actor=request.user, person=person,
+                           organisation_id=int(organisation) if organisation.isdigit() else None,
+                           volunteer_ids=ids,
+                           children_director_id=int(director) if director.isdigit() else None)
+    messages.success(request, _("已更新责任分配"))
     return redirect("people:detail", pk=person.pk)

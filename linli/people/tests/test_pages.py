@@ -137,3 +137,24 @@ def test_it_links_people_into_a_household(personas, as_user, elder):
     assert "张秀英</a> 配偶" in page
     assert as_user(personas.other_county).post(reverse("people:household_link", args=[wife.pk]),
                                                {"other": elder.pk, "relation": "x"}).status_code == 404
+
+
+def test_it_assigns_organisation_volunteers_and_childrens_director(personas, as_user, child, elder):
+    from linli.orgs import support_services
+    from linli.orgs.tests.conftest import community
+
+    org = community(personas.township)
+    volunteer = support_services.volunteer_create(actor=personas.township, name="韩麦",
+                                                  region_code=OUR_VILLAGE)
+    client = as_user(personas.township)
+    client.post(reverse("people:assign", args=[child.pk]), {
+        "organisation_id": org.pk, "volunteer_ids": f"{volunteer.pk}",
+        "children_director_id": personas.village.pk})
+    child.refresh_from_db()
+    assert (child.organisation, child.children_director) == (org, personas.village)
+    assert list(child.volunteers.all()) == [volunteer]
+    refused = client.post(reverse("people:assign", args=[elder.pk]),
+                          {"children_director_id": personas.village.pk})
+    assert "只有未成年人" in refused.content.decode()
+    listed = client.get(reverse("people:list"), {"unassigned": "on"}).content.decode()
+    assert "马福寿" in listed and "才让卓玛" not in listed
