@@ -30,6 +30,7 @@ from linli.people.models import (
     Person,
 )
 from linli.people.services import EDITABLE, id_number_clash
+from linli.people.services import changed as notify_changed
 from linli.regions.lookup import RegionLookup
 from linli.regions.models import Level, Region
 
@@ -225,6 +226,7 @@ class PeopleImporter(Importer):
         saved |= {r.natural_key: existing[r.natural_key] for r, result in zip(
             cleaned, results, strict=True) if r.natural_key in existing and isinstance(result, str)}
         self._add_groups_and_contacts([r for r in cleaned if r.natural_key in saved], saved)
+        notify_changed(*[p.pk for p in saved.values()])
         return results
 
     def _new_person(self, row: Row) -> Person:

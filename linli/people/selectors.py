@@ -27,16 +27,23 @@ def minor_cutoff(today: date | None = None) -> date:
         return today.replace(year=today.year - 18, day=28)
 
 
-def visible_people(actor) -> QuerySet[Person]:
+def visible(queryset: QuerySet, actor, prefix: str = "") -> QuerySet:
+    """Any queryset whose rows belong to a person (`prefix` leads to the person's fields),
+    cut to the people the actor may see: region or organisation, and data domains."""
     access = access_for(actor)
     mask = domain_mask(access.domains)
-    people = Person.objects.filter(access.scope_q("region_code", "organisation_id"))
-    people = people.alias(shared=F("domain_mask").bitand(mask),
-                          hidden=F("domain_mask").bitand(SENSITIVE_MASK & ~mask)).filter(hidden=0)
-    minor = Q(birth_date__gt=minor_cutoff())
+    rows = queryset.filter(access.scope_q(f"{prefix}region_code", f"{prefix}organisation_id"))
+    rows = rows.alias(shared=F(f"{prefix}domain_mask").bitand(mask),
+                      hidden=F(f"{prefix}domain_mask").bitand(SENSITIVE_MASK & ~mask)
+                      ).filter(hidden=0)
+    minor = Q(**{f"{prefix}birth_date__gt": minor_cutoff()})
     if Domain.CHILDREN in access.domains:
-        return people.filter(Q(shared__gt=0) | minor)
-    return people.filter(shared__gt=0).exclude(minor)
+        return rows.filter(Q(shared__gt=0) | minor)
+    return rows.filter(shared__gt=0).exclude(minor)
+
+
+def visible_people(actor) -> QuerySet[Person]:
+    return visible(Person.objects.all(), actor)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from linli.people.models import (
     Person,
     PersonStatus,
 )
+from linli.people.signals import people_changed
 from linli.regions.models import Level, Region
 
 EDITABLE = ("name", "ethnicity", "phone", "address", "living", "health", "disability_category",
@@ -89,11 +90,19 @@ def _set_identity(person: Person, id_number: str | None, no_id_reason: str,
 
 
 def refresh_domains(person: Person) -> None:
+    """Recompute the person's domains from their current groups, and tell listeners (the
+    visit schedule) after the transaction."""
     today = timezone.localdate()
     current = person.group_memberships.filter(started_on__lte=today).exclude(
         ended_on__lt=today).values_list("group__domain", flat=True)
     person.domain_mask = domain_mask(set(current) or {Domain.GENERAL})
     Person.objects.filter(pk=person.pk).update(domain_mask=person.domain_mask)
+    changed(person.pk)
+
+
+def changed(*person_ids: int) -> None:
+    transaction.on_commit(lambda: people_changed.send(sender=Person,
+                                                      person_ids=list(person_ids)))
 
 
 def _check_group_domain(actor, group: Group) -> None:
@@ -157,6 +166,7 @@ def person_update(*, actor, person: Person, version: int, region_code: str | Non
     _apply(locked, fields)
     locked.version += 1
     locked.save()
+    changed(locked.pk)  # the risk level may change the visit frequency
     return locked
 
 
@@ -172,6 +182,7 @@ def person_close(*, actor, person: Person, reason: str, on: date | None = None) 
     person._change_reason = reason
     person.save()
     person.group_memberships.filter(ended_on__isnull=True).update(ended_on=person.closed_on)
+    changed(person.pk)
     return person
 
 
