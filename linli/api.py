@@ -12,6 +12,7 @@ from linli.core.api_support import SessionAuth, TokenAuth, install_error_handler
 from linli.orgs.api import router as orgs_router
 from linli.people.api import router as people_router
 from linli.regions.api import router as regions_router
+from linli.visits.api import router as visits_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -36,3 +37,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/people", people_router)
+api.add_router("/visits", visits_router)

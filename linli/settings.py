@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "linli.audit",
     "linli.orgs",
     "linli.people",
+    "linli.visits",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -180,3 +181,6 @@ TASKS = {"default": {"BACKEND": {
 }[env.env_choice("LINLI_TASKS_BACKEND", "database", ("database", "immediate"))]}}
 # Imports larger than this many bytes run as a background task with progress shown.
 LINLI_BACKGROUND_IMPORT_BYTES = env.env_int("LINLI_BACKGROUND_IMPORT_BYTES", 1_000_000, minimum=0)
+
+# Where SMS reminders go: a file in the data folder by default; a gateway class in production.
+LINLI_SMS_BACKEND = env.env_str("LINLI_SMS_BACKEND", "linli.visits.sms.FileBackend")

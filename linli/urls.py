@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("linli.audit.urls")),
     path("orgs/", include("linli.orgs.urls")),
     path("people/", include("linli.people.urls")),
+    path("visits/", include("linli.visits.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

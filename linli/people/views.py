@@ -9,6 +9,7 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import SENSITIVE_MASK, Perm
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
+from linli.core import sections
 from linli.core.errors import Invalid, NotFound
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.people import exporters, selectors, services
@@ -111,6 +112,7 @@ def person_detail(request, pk: int):
                                              "given_by": person.name}),
         "close_form": CloseForm(), "age": person.age(),
         "volunteers": person.volunteers.all(),
+        "sections": sections.sections_for("person", request.user, person),
         "directors": village_staff(person) if (person.age() or 99) < 18 else []})
 
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_it_shows_the_dashboard_for_the_users_scope(personas, as_user,
                                                      django_assert_max_num_queries):
     client = as_user(personas.county)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(28):  # every app adds its cards: keep it bounded
         body = client.get(reverse("core:home")).content.decode()
     assert "辖区村(社区)" in body and ">60</a>" in body  # 城东区 has 60 communities
     assert "县级单位" not in body  # a county has no counties beneath it

@@ -1,0 +1,88 @@
+import uuid
+from datetime import date, datetime
+
+from ninja import Field, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.pagination import paginate
+
+from linli.core.api_support import LinliPagination
+from linli.core.errors import NotFound
+from linli.regions.selectors import region_get, region_roots
+from linli.visits import selectors, services
+from linli.visits.models import Mode, Outcome
+
+router = Router(tags=["探访"])
+
+
+class VisitIn(Schema):
+    id: uuid.UUID = Field(..., description="客户端生成的编号;重复提交同一编号只记录一次")
+    person_id: int
+    visited_at: datetime
+    mode: Mode
+    outcome: Outcome
+    met: str = ""
+    checklist: dict = {}
+    notes: str = ""
+    needs: str = ""
+    duration_minutes: int = Field(30, ge=1, le=600)
+    offline: bool = False
+
+
+class VisitOut(Schema):
+    id: uuid.UUID
+    person_id: int
+    visited_at: datetime
+    mode: str
+    outcome: str
+    recorded_at: datetime
+
+
+class DueOut(Schema):
+    person_id: int
+    name: str
+    region_path: str
+    next_due: date
+    last_visit_on: date | None
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_region_path(obj) -> str:
+        return obj.person.region.path
+
+
+class RateOut(Schema):
+    region_code: str
+    region_name: str
+    due: int
+    visited: int
+    rate: float
+
+
+@router.post("/", response={200: VisitOut, 201: VisitOut},
+             summary="记录一次探访(幂等:同一编号重复提交返回已记录的探访)")
+def record_visit(request, payload: VisitIn):
+    visit, created = services.visit_record(actor=request.auth, visit_id=payload.id,
+                                           **payload.dict(exclude={"id"}))
+    return HttpStatus(201 if created else 200, visit)
+
+
+@router.get("/worklist", response=list[DueOut], summary="探访工作清单(overdue/week/never/all)")
+@paginate(LinliPagination)
+def worklist(request, kind: str = "overdue", region: str = ""):
+    if kind not in selectors.WORKLISTS:
+        raise NotFound()
+    return selectors.worklist(actor=request.auth, kind=kind, region=region)
+
+
+@router.get("/rate", response=list[RateOut], summary="月探访率(本区划及下级)")
+def visit_rate(request, region: str = "", month: date | None = None):
+    roots = region_roots(actor=request.auth)
+    if not region and not roots:
+        raise NotFound()
+    root = region_get(actor=request.auth, code=region) if region else roots[0]
+    return [{"region_code": r.region.code, "region_name": r.region.name, "due": r.due,
+             "visited": r.visited, "rate": round(r.rate, 4)}
+            for r in selectors.visit_rate(actor=request.auth, region=root, month=month)]

@@ -1,0 +1,62 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.accounts.access import Access
+from linli.core.dashboard import Card
+from linli.regions.selectors import region_roots
+from linli.visits import selectors
+from linli.visits.models import Schedule
+
+
+def _root(access: Access):
+    roots = region_roots(actor=access)
+    return roots[0] if len(roots) == 1 and access.domains else None
+
+
+def _rates(access: Access, root):
+    """The card and the chart show the same figures: compute them once per request."""
+    if "visit_rate" not in access.memo:
+        access.memo["visit_rate"] = selectors.visit_rate(actor=access, region=root)
+    return access.memo["visit_rate"]
+
+
+def visit_rate_card(access: Access) -> Card | None:
+    root = _root(access)
+    if root is None:
+        return None
+    rate = _rates(access, root)[0]
+    return Card(title=_("本月探访率"), value=f"{rate.rate:.0%}", target="100%",
+                url=reverse("visits:worklist"),
+                rows=[(_("应访"), f"{rate.due:,}"), (_("已访"), f"{rate.visited:,}")])
+
+
+def worklist_card(access: Access) -> Card | None:
+    if not (access.region_codes or access.organisation_ids) or not access.domains:
+        return None
+    overdue = selectors.worklist(actor=access, kind="overdue").count()
+    week = selectors.worklist(actor=access, kind="week").count()
+    return Card(title=_("逾期未访"), value=f"{overdue:,}", unit=_("人"),
+                url=reverse("visits:worklist"), rows=[(_("本周应访"), f"{week:,}")])
+
+
+def visit_rate_chart(access: Access) -> Card | None:
+    root = _root(access)
+    if root is None or root.level >= 4:
+        return None
+    rows = _rates(access, root)[1:]
+    chart = {"tooltip": {"trigger": "axis"}, "grid": {"left": 40, "right": 10, "bottom": 80},
+             "xAxis": {"type": "category", "data": [r.region.name for r in rows],
+                       "axisLabel": {"rotate": 35}},
+             "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+             "series": [{"name": _("月探访率"), "type": "bar",
+                         "data": [round(r.rate * 100, 1) for r in rows],
+                         "markLine": {"data": [{"yAxis": 100, "name": _("目标")}]}}]}
+    return Card(title=_("各地本月探访率(目标 100%)"), chart=chart)
+
+
+def person_visits(actor, person):
+    """The visit history panel of the person page."""
+    schedule = Schedule.objects.filter(person=person).first()
+    return "visits/_person_visits.html", {
+        "visits": selectors.visits_of(actor=actor, person=person)[:20],
+        "schedule": schedule}

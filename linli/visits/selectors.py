@@ -1,0 +1,83 @@
+"""Reads of the visits app, cut to the people the asking user may see."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from linli.people.models import PersonStatus
+from linli.people.selectors import visible
+from linli.regions.models import CODE_LENGTHS, Level, Region
+from linli.visits.models import Notification, Schedule, Visit
+
+WORKLISTS = ("overdue", "week", "never", "all")
+
+
+def schedules(*, actor) -> QuerySet[Schedule]:
+    return visible(Schedule.objects.filter(person__status=PersonStatus.ACTIVE), actor,
+                   "person__")
+
+
+def worklist(*, actor, kind: str = "overdue", region: str = "",
+             today: date | None = None) -> QuerySet[Schedule]:
+    """overdue: past the due date · week: due in the next 7 days · never: never visited."""
+    today = today or timezone.localdate()
+    rows = schedules(actor=actor)
+    if region:
+        rows = rows.filter(region_code__startswith=region)
+    if kind == "overdue":
+        rows = rows.filter(next_due__lt=today)
+    elif kind == "week":
+        rows = rows.filter(next_due__gte=today, next_due__lte=today + timedelta(days=7))
+    elif kind == "never":
+        rows = rows.filter(last_visit_on__isnull=True)
+    return rows.select_related("person", "person__region", "person__organisation").order_by(
+        "next_due", "person_id")
+
+
+def visits_of(*, actor, person) -> QuerySet[Visit]:
+    return visible(Visit.objects.filter(person=person), actor, "person__").select_related(
+        "visitor").order_by("-visited_at")
+
+
+@dataclass
+class Rate:
+    region: Region
+    due: int
+    visited: int
+
+    @property
+    def rate(self) -> float:
+        return self.visited / self.due if self.due else 0.0
+
+
+def _month(month: date) -> tuple[datetime, datetime]:
+    start = month.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return (timezone.make_aware(datetime.combine(start, time.min)),
+            timezone.make_aware(datetime.combine(end, time.min)))
+
+
+def visit_rate(*, actor, region: Region, month: date | None = None) -> list[Rate]:
+    """月探访率: of the people whose policy asks for at least a monthly visit, the share
+    visited in the month — for the region and each of its children."""
+    start, end = _month(month or timezone.localdate())
+    children = list(region.children.order_by("code")) if region.level < Level.TOWNSHIP else []
+    length = CODE_LENGTHS[children[0].level] if children else len(region.code)
+    due = schedules(actor=actor).filter(region_code__startswith=region.code, interval_days__lte=31)
+    visited = due.filter(person__visits__visited_at__gte=start,
+                         person__visits__visited_at__lt=end).values("person_id").distinct()
+    due_by = dict(due.annotate(p=Substr("region_code", 1, length)).values("p")
+                  .annotate(n=Count("id")).order_by().values_list("p", "n"))
+    done_by = dict(schedules(actor=actor).filter(person_id__in=visited)
+                   .annotate(p=Substr("region_code", 1, length)).values("p")
+                   .annotate(n=Count("id")).order_by().values_list("p", "n"))
+    rows = [Rate(region, sum(due_by.values()), sum(done_by.values()))]
+    rows += [Rate(c, due_by.get(c.code, 0), done_by.get(c.code, 0)) for c in children]
+    return rows
+
+
+def notifications(*, actor) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=actor)

@@ -1,0 +1,179 @@
+"""Every write of the visits app: schedules, visits (exactly once), notifications."""
+
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.access import access_for
+from linli.accounts.models import Membership
+from linli.accounts.roles import ORG_ROLES, Perm, Role
+from linli.core.errors import Conflict, Invalid, NotFound
+from linli.people.models import GroupMembership, Person, PersonStatus
+from linli.people.selectors import person_get
+from linli.visits import sms
+from linli.visits.models import (
+    CHECKLIST,
+    Mode,
+    Notification,
+    Outcome,
+    Schedule,
+    Tightening,
+    Visit,
+    VisitPolicy,
+)
+
+CHUNK = 5000
+
+
+def tightened(on: date) -> bool:
+    return Tightening.objects.filter(starts_on__lte=on, ends_on__gte=on).exists()
+
+
+def _policies() -> dict[int, list[VisitPolicy]]:
+    by_group: dict[int, list[VisitPolicy]] = defaultdict(list)
+    for policy in VisitPolicy.objects.filter(is_active=True).prefetch_related("groups"):
+        for group in policy.groups.all():
+            by_group[group.pk].append(policy)
+    return by_group
+
+
+def schedules_refresh(person_ids) -> int:
+    """Recompute the stored next-due date of these people: the shortest interval among the
+    policies of their current groups (tightened while a tightening period runs)."""
+    today = timezone.localdate()
+    by_group, tight, count = _policies(), tightened(today), 0
+    ids = list(person_ids)
+    for start in range(0, len(ids), CHUNK):
+        count += _refresh_chunk(ids[start:start + CHUNK], by_group, tight, today)
+    return count
+
+
+def _refresh_chunk(ids, by_group, tight, today) -> int:
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).only(
+        "pk", "region_code", "risk", "status", "created_at")}
+    groups = defaultdict(set)
+    for person_id, group_id in GroupMembership.objects.filter(
+            person_id__in=ids, started_on__lte=today).exclude(ended_on__lt=today).values_list(
+            "person_id", "group_id"):
+        groups[person_id].add(group_id)
+    last = dict(Visit.objects.filter(person_id__in=ids).values_list("person_id").annotate(
+        last=Max("visited_at__date")).order_by())
+    keep, drop = [], []
+    for pk, person in people.items():
+        candidates = [p for g in groups[pk] for p in by_group.get(g, [])
+                      if not p.risk or p.risk == person.risk]
+        if person.status != PersonStatus.ACTIVE or not candidates:
+            drop.append(pk)
+            continue
+        policy = min(candidates, key=lambda p: p.interval_days)
+        interval = policy.tightened_interval_days if tight else policy.interval_days
+        start = last.get(pk) or timezone.localtime(person.created_at).date()
+        keep.append(Schedule(person_id=pk, region_code=person.region_code, policy=policy,
+                             interval_days=interval, last_visit_on=last.get(pk),
+                             next_due=start + timedelta(days=interval)))
+    Schedule.objects.filter(person_id__in=drop).delete()
+    Schedule.objects.bulk_create(keep, batch_size=2000, update_conflicts=True,
+                                 unique_fields=["person"],
+                                 update_fields=["region_code", "policy", "interval_days",
+                                                "last_visit_on", "next_due"])
+    return len(keep)
+
+
+def schedules_refresh_all() -> int:
+    return schedules_refresh(Person.objects.filter(status=PersonStatus.ACTIVE)
+                             .values_list("pk", flat=True))
+
+
+@transaction.atomic
+def tightening_start(*, actor, reason: str, starts_on: date, ends_on: date) -> Tightening:
+    """The province switches on tightened visits (extreme weather, holidays)."""
+    access = access_for(actor)
+    if not (access.can(Perm.REVIEW) and access.covers("63")):
+        raise NotFound()
+    if ends_on < starts_on or not reason.strip():
+        raise Invalid(_("请填写原因和正确的起止日期"))
+    period = Tightening.objects.create(reason=reason.strip(), starts_on=starts_on,
+                                       ends_on=ends_on, created_by=actor)
+    transaction.on_commit(schedules_refresh_all)
+    return period
+
+
+def _clean_checklist(checklist: dict | None) -> dict:
+    known = {key for key, _label in CHECKLIST}
+    return {k: str(v)[:200] for k, v in (checklist or {}).items() if k in known}
+
+
+def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at: datetime,
+                 mode: str, outcome: str, met: str = "", checklist: dict | None = None,
+                 notes: str = "", needs: str = "", duration_minutes: int = 30,
+                 offline: bool = False) -> tuple[Visit, bool]:
+    """Record a visit exactly once: the same id again returns the visit already saved."""
+    visit_id = uuid.UUID(str(visit_id))
+    existing = Visit.objects.filter(pk=visit_id).first()
+    if existing is not None:
+        if existing.person_id != person_id or existing.visitor_id != actor.pk:
+            raise Conflict(_("该探访编号已被使用"))
+        return existing, False
+    person = person_get(actor=actor, pk=person_id)
+    if not access_for(actor).can(Perm.EDIT):
+        raise NotFound()
+    if mode not in Mode.values or outcome not in Outcome.values:
+        raise Invalid(_("请选择探访方式和结果"))
+    if visited_at > timezone.now() + timedelta(minutes=10):
+        raise Invalid(_("探访时间不能晚于现在"))
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                id=visit_id, person=person, region_code=person.region_code, visitor=actor,
+                visited_at=visited_at, mode=mode, met=met.strip()[:64],
+                checklist=_clean_checklist(checklist), outcome=outcome, notes=notes.strip(),
+                needs=needs.strip(), duration_minutes=duration_minutes, offline=offline)
+            _after_visit(visit)
+    except IntegrityError:  # the same id arrived twice at once: the first one won
+        return Visit.objects.get(pk=visit_id), False
+    return visit, True
+
+
+def _after_visit(visit: Visit) -> None:
+    day = timezone.localtime(visit.visited_at).date()
+    schedule = Schedule.objects.select_for_update().filter(person_id=visit.person_id).first()
+    if schedule and (schedule.last_visit_on is None or day >= schedule.last_visit_on):
+        schedule.last_visit_on = day
+        schedule.next_due = day + timedelta(days=schedule.interval_days)
+        schedule.save(update_fields=["last_visit_on", "next_due"])
+    if visit.outcome == Outcome.URGENT:
+        transaction.on_commit(lambda: notify_urgent(visit))
+
+
+def _responsible_users(person: Person):
+    """The township's civil-affairs assistants and the responsible organisation's staff."""
+    memberships = Membership.objects.filter(is_active=True, role=Role.TOWNSHIP_ASSISTANT,
+                                            region_code=person.region_code[:9])
+    if person.organisation_id:
+        memberships = memberships | Membership.objects.filter(
+            is_active=True, role__in=ORG_ROLES, organisation_id=person.organisation_id)
+    return {m.user for m in memberships.select_related("user")}
+
+
+def notify_urgent(visit: Visit) -> None:
+    person = visit.person
+    title = _("紧急:%(n)s 需紧急处置") % {"n": person.name}
+    body = _("%(v)s 于 %(t)s 探访 %(n)s(%(r)s),结果为需紧急处置。%(notes)s") % {
+        "v": visit.visitor.display_name, "t": timezone.localtime(visit.visited_at)
+        .strftime("%m-%d %H:%M"), "n": person.name, "r": person.region.name,
+        "notes": visit.notes[:100]}
+    for user in _responsible_users(person):
+        Notification.objects.create(user=user, title=title, body=body, urgent=True,
+                                    url=f"/people/{person.pk}/")
+        if user.phone:
+            sms.send(user.phone, f"【邻里守望】{title}")
+
+
+def notification_read(*, actor, pk: int) -> None:
+    Notification.objects.filter(user=actor, pk=pk, read_at__isnull=True).update(
+        read_at=timezone.now())

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from linli.visits import views
+
+app_name = "visits"
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("rate/", views.rate, name="rate"),
+    path("record/", views.record, name="record"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.json", views.manifest, name="manifest"),
+    path("policies/", views.policies, name="policies"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+]
