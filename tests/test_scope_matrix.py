@@ -15,6 +15,8 @@ from linli.orgs import services, support_services
 from linli.orgs.models import FilingKind, IncubationBase
 from linli.orgs.tests.conftest import community
 from linli.people.tests.conftest import OLD_MAN, register
+from linli.visits.seeds import ensure_policies
+from linli.visits.services import schedules_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,11 @@ SCOPED = {
     "people:options": ("/people/options/?q=mfs", "马福寿", LIST),
     "api-1.0.0:list_people": ("/api/v1/people/", "马福寿", LIST),
     "api-1.0.0:get_person": ("/api/v1/people/{person_in_care}", "马福寿", DETAIL),
+    "visits:worklist": ("/visits/?tab=all", "马福寿", LIST),
+    "visits:record": ("/visits/record/", "马福寿", LIST),
+    "visits:rate": (f"/visits/rate/?region={OUR_COUNTY}", "城东区", DETAIL),
+    "api-1.0.0:worklist": ("/api/v1/visits/worklist?kind=all", "马福寿", LIST),
+    "api-1.0.0:visit_rate": (f"/api/v1/visits/rate?region={OUR_COUNTY}", OUR_COUNTY, DETAIL),
 }
 # Writes answer 404 to another county too (tested beside each write in its app's tests).
 WRITES = {
@@ -84,6 +91,12 @@ WRITES = {
     "people:household_link": "another county gets 404 (people/tests/test_pages.py)",
     "people:assign": "person fetched through the scoped selector; the organisation and volunteers too",
     "api-1.0.0:reveal": "person fetched through the scoped selector (tested)",
+    "api-1.0.0:record_visit": "person fetched through the scoped selector (tested: 404)",
+    "visits:service_worker": "static script of the visit page",
+    "visits:manifest": "static web-app manifest",
+    "visits:policies": "province-wide policy list, no personal data",
+    "visits:notifications": "the user's own notifications",
+    "visits:notification_read": "the user's own notifications",
 }
 # name → why it needs no region check
 EXEMPT = {
@@ -104,7 +117,7 @@ EXEMPT = {
     "api-1.0.0:openapi-view": "interactive docs",
     "set_language": "language switch",
 }
-OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "people", "api-1.0.0")
+OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "people", "visits", "api-1.0.0")
 
 
 def _names(resolver=None, namespace=""):
@@ -146,8 +159,10 @@ def ours(personas):
     person = support_services.volunteer_create(actor=personas.county, name="才让卓玛",
                                                region_code=OUR_VILLAGE)
     assert IncubationBase.objects.count() == 1
+    ensure_policies()
     elder = register(personas.village, name="马福寿", id_number=OLD_MAN,
                      groups=[{"code": "elderly_alone"}])
+    schedules_refresh([elder.pk])
     return {"org": org.pk, "filing": filing.pk, "filed": filed.pk, "base": base.pk,
             "person": person.pk, "person_in_care": elder.pk}
 

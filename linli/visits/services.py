@@ -177,3 +177,38 @@ def notify_urgent(visit: Visit) -> None:
 def notification_read(*, actor, pk: int) -> None:
     Notification.objects.filter(user=actor, pk=pk, read_at__isnull=True).update(
         read_at=timezone.now())
+
+
+VISITOR_ROLES = (Role.VILLAGE_STAFF, Role.ORG_STAFF, Role.VOLUNTEER)
+SUPERVISOR_ROLES = (Role.TOWNSHIP_ASSISTANT, Role.COUNTY_BUREAU)
+
+
+def reminders_send(*, today: date | None = None) -> dict[str, int]:
+    """The daily job: visitors hear what is due this week, supervisors what is overdue —
+    in the app, and by SMS to supervisors with a phone number."""
+    from linli.accounts.models import User
+    from linli.visits.selectors import worklist
+
+    today = today or timezone.localdate()
+    sent = {"visitors": 0, "supervisors": 0, "sms": 0}
+    users = User.objects.filter(is_active=True, memberships__is_active=True,
+                                memberships__role__in=VISITOR_ROLES + SUPERVISOR_ROLES
+                                ).distinct()
+    for user in users:
+        roles = {m.role for m in access_for(user).memberships}
+        if roles & set(VISITOR_ROLES):
+            due = worklist(actor=user, kind="week", today=today).count()
+            if due:
+                Notification.objects.create(user=user, url="/visits/?tab=week",
+                                            title=_("本周有 %(n)d 位对象应探访") % {"n": due})
+                sent["visitors"] += 1
+        if roles & set(SUPERVISOR_ROLES):
+            overdue = worklist(actor=user, kind="overdue", today=today).count()
+            if overdue:
+                title = _("辖区有 %(n)d 位对象逾期未访") % {"n": overdue}
+                Notification.objects.create(user=user, url="/visits/?tab=overdue", title=title)
+                sent["supervisors"] += 1
+                if user.phone:
+                    sms.send(user.phone, f"【邻里守望】{title}")
+                    sent["sms"] += 1
+    return sent
