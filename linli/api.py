@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from linli.accounts.api import router as accounts_router
+from linli.care.api import router as care_router
 from linli.core.api_support import SessionAuth, TokenAuth, install_error_handlers
 from linli.orgs.api import router as orgs_router
 from linli.people.api import router as people_router
@@ -38,3 +39,4 @@ api.add_router("/regions", regions_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/people", people_router)
 api.add_router("/visits", visits_router)
+api.add_router("/care", care_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "linli.orgs",
     "linli.people",
     "linli.visits",
+    "linli.care",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -184,3 +185,6 @@ LINLI_BACKGROUND_IMPORT_BYTES = env.env_int("LINLI_BACKGROUND_IMPORT_BYTES", 1_0
 
 # Where SMS reminders go: a file in the data folder by default; a gateway class in production.
 LINLI_SMS_BACKEND = env.env_str("LINLI_SMS_BACKEND", "linli.visits.sms.FileBackend")
+# The 十五分钟 circle: distance from a community to an elderly-care facility (GB 50180-2018
+# 15-minute walk; 800–1000 m usual, GLOSSARY §4).
+LINLI_SERVICE_CIRCLE_METERS = env.env_int("LINLI_SERVICE_CIRCLE_METERS", 1000, minimum=100)

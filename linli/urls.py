@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/", include("linli.orgs.urls")),
     path("people/", include("linli.people.urls")),
     path("visits/", include("linli.visits.urls")),
+    path("care/", include("linli.care.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from conftest import OUR_COUNTY, OUR_TOWNSHIP, OUR_VILLAGE
+from linli.care import services as care_services
 from linli.orgs import services, support_services
 from linli.orgs.models import FilingKind, IncubationBase
 from linli.orgs.tests.conftest import community
@@ -65,6 +66,12 @@ SCOPED = {
     "visits:rate": (f"/visits/rate/?region={OUR_COUNTY}", "城东区", DETAIL),
     "api-1.0.0:worklist": ("/api/v1/visits/worklist?kind=all", "马福寿", LIST),
     "api-1.0.0:visit_rate": (f"/api/v1/visits/rate?region={OUR_COUNTY}", OUR_COUNTY, DETAIL),
+    "care:services": ("/care/services/", "马福寿", LIST),
+    "care:canteens": ("/care/canteens/", "北关社区老年幸福食堂", LIST),
+    "care:canteen": ("/care/canteens/{canteen}/", "北关社区老年幸福食堂", DETAIL),
+    "care:facilities": ("/care/facilities/", "北关社区日间照料中心", LIST),
+    "care:circle": (f"/care/circle/?region={OUR_COUNTY}", "城东区", DETAIL),
+    "api-1.0.0:service_circle": (f"/api/v1/care/circle?region={OUR_COUNTY}", OUR_COUNTY, DETAIL),
 }
 # Writes answer 404 to another county too (tested beside each write in its app's tests).
 WRITES = {
@@ -92,6 +99,7 @@ WRITES = {
     "people:assign": "person fetched through the scoped selector; the organisation and volunteers too",
     "api-1.0.0:reveal": "person fetched through the scoped selector (tested)",
     "api-1.0.0:record_visit": "person fetched through the scoped selector (tested: 404)",
+    "api-1.0.0:record_service": "person fetched through the scoped selector (tested: 404)",
     "visits:service_worker": "static script of the visit page",
     "visits:manifest": "static web-app manifest",
     "visits:policies": "province-wide policy list, no personal data",
@@ -117,7 +125,8 @@ EXEMPT = {
     "api-1.0.0:openapi-view": "interactive docs",
     "set_language": "language switch",
 }
-OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "people", "visits", "api-1.0.0")
+OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "people", "visits", "care",
+            "api-1.0.0")
 
 
 def _names(resolver=None, namespace=""):
@@ -163,7 +172,14 @@ def ours(personas):
     elder = register(personas.village, name="马福寿", id_number=OLD_MAN,
                      groups=[{"code": "elderly_alone"}])
     schedules_refresh([elder.pk])
-    return {"org": org.pk, "filing": filing.pk, "filed": filed.pk, "base": base.pk,
+    care_services.service_record(actor=personas.village, person_id=elder.pk, kind="comfort",
+                                 served_at=timezone.now(), duration_minutes=30)
+    canteen = care_services.canteen_create(actor=personas.county, name="北关社区老年幸福食堂",
+                                           kind="happy", region_code=OUR_VILLAGE)
+    care_services.facility_create(actor=personas.county, name="北关社区日间照料中心",
+                                  level="village", kind="日间照料中心", region_code=OUR_VILLAGE,
+                                  latitude="36.62", longitude="101.78")
+    return {"canteen": canteen.pk, "org": org.pk, "filing": filing.pk, "filed": filed.pk, "base": base.pk,
             "person": person.pk, "person_in_care": elder.pk}
 
 

@@ -34,6 +34,7 @@ ITEMS = [
     NavItem(_("行政区划"), "regions:index", Perm.VIEW, needs_region=True),
     NavItem(_("关爱对象"), "people:list", Perm.VIEW, personal=True),
     NavItem(_("探访"), "visits:worklist", Perm.VIEW, personal=True),
+    NavItem(_("服务与助餐"), "care:services", Perm.VIEW, personal=True),
     NavItem(_("社会组织"), "orgs:list", Perm.VIEW, Domain.ORGANIZATIONS),
     NavItem(_("备案审核"), "orgs:filings", Perm.VIEW, Domain.ORGANIZATIONS),
     NavItem(_("社工站"), "orgs:stations", Perm.VIEW, Domain.ORGANIZATIONS, needs_region=True),

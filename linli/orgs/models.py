@@ -353,6 +353,10 @@ class Volunteer(models.Model):
     certificate_number = models.CharField(_("证书编号"), max_length=64, blank=True)
     service_hours = models.DecimalField(_("累计服务时长(小时)"), max_digits=9, decimal_places=1,
                                         default=0, editable=False)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="volunteer_profile",
+                                verbose_name=_("登录账户"),
+                                help_text=_("探访记录的时长计入该账户对应的志愿者"))
     is_active = models.BooleanField(_("在册"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])

@@ -127,3 +127,13 @@ def volunteer_join(*, actor, volunteer: Volunteer, organisation: Organisation,
         membership.joined_on = joined_on
     membership.save()
     return membership
+
+
+def volunteer_hours_add(*, volunteer_id: int, minutes: int) -> None:
+    """Service hours add up from visits and services (one UPDATE, no read-modify-write)."""
+    from decimal import Decimal
+
+    from django.db.models import F
+
+    Volunteer.objects.filter(pk=volunteer_id).update(
+        service_hours=F("service_hours") + Decimal(minutes) / Decimal(60))

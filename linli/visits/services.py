@@ -13,6 +13,8 @@ from linli.accounts.access import access_for
 from linli.accounts.models import Membership
 from linli.accounts.roles import ORG_ROLES, Perm, Role
 from linli.core.errors import Conflict, Invalid, NotFound
+from linli.orgs.models import Volunteer
+from linli.orgs.support_services import volunteer_hours_add
 from linli.people.models import GroupMembership, Person, PersonStatus
 from linli.people.selectors import person_get
 from linli.visits import sms
@@ -140,6 +142,9 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
 
 
 def _after_visit(visit: Visit) -> None:
+    profile = Volunteer.objects.filter(user_id=visit.visitor_id).values_list("pk", flat=True)
+    for volunteer_id in profile:
+        volunteer_hours_add(volunteer_id=volunteer_id, minutes=visit.duration_minutes)
     day = timezone.localtime(visit.visited_at).date()
     schedule = Schedule.objects.select_for_update().filter(person_id=visit.person_id).first()
     if schedule and (schedule.last_visit_on is None or day >= schedule.last_visit_on):

@@ -1,0 +1,55 @@
+from datetime import datetime
+
+from ninja import Field, Router, Schema
+from ninja import Status as HttpStatus
+
+from linli.care import selectors, services
+from linli.care.models import ServiceKind
+from linli.core.errors import NotFound
+from linli.regions.selectors import region_get, region_roots
+
+router = Router(tags=["服务与助餐"])
+
+
+class ServiceIn(Schema):
+    person_id: int
+    kind: ServiceKind
+    served_at: datetime
+    duration_minutes: int = Field(..., ge=1, le=1440)
+    organisation_id: int | None = None
+    volunteer_id: int | None = None
+    notes: str = ""
+
+
+class ServiceOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    served_at: datetime
+    duration_minutes: int
+
+
+class CircleOut(Schema):
+    region_code: str
+    region_name: str
+    communities: int
+    located: int
+    covered: int
+    rate: float
+
+
+@router.post("/services", response={201: ServiceOut}, summary="登记一次服务")
+def record_service(request, payload: ServiceIn):
+    return HttpStatus(201, services.service_record(actor=request.auth, **payload.dict()))
+
+
+@router.get("/circle", response=list[CircleOut], summary="十五分钟养老服务圈覆盖")
+def service_circle(request, region: str = "", meters: int | None = None):
+    roots = region_roots(actor=request.auth)
+    if not region and not roots:
+        raise NotFound()
+    root = region_get(actor=request.auth, code=region) if region else roots[0]
+    return [{"region_code": c.region.code, "region_name": c.region.name,
+             "communities": c.communities, "located": c.located, "covered": c.covered,
+             "rate": round(c.rate, 4)}
+            for c in selectors.service_circle(actor=request.auth, region=root, meters=meters)]
