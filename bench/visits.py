@@ -1,0 +1,179 @@
+"""Visits at province scale: 300,000 people and 3,000,000 visits on PostgreSQL.
+
+Measures (figures to bench/results/visits-postgresql.json):
+- server time of a county's and the province's overdue list (first page + total) and of
+  the visit rate by prefecture, with the raw SQL time of the same queries beside them;
+- recording throughput from concurrent clients against gunicorn, with retries of the
+  same visit id, and a check that no visit was lost or duplicated.
+
+    cd bench && LINLI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/linli_bench \\
+        ../.venv/bin/python visits.py
+"""
+
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from common import Quiet, time_pages, timed, write
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from linli.accounts.models import User
+from linli.accounts.services import api_token_create
+from linli.people.models import Person
+from linli.regions.models import Region
+from linli.visits import selectors
+from linli.visits.models import Schedule, Visit
+from linli.visits.services import schedules_refresh_all
+
+VISITS = 3_000_000
+PORT = 8765
+
+
+def _load_visits() -> float:
+    """3,000,000 visits over the last 18 months, written with COPY."""
+    if Visit.objects.count() >= VISITS:
+        return 0.0
+    started = time.perf_counter()
+    rng = random.Random("bench-visits")
+    people = list(Person.objects.values_list("pk", "region_code"))
+    visitors = [u for u in User.objects.filter(username__startswith="v").values_list(
+        "pk", flat=True)[:5000]] or [User.objects.get(username="cunwei").pk]
+    now = timezone.now()
+    modes, outcomes = ["home", "call", "remote"], ["normal"] * 17 + ["attention"] * 2 + ["urgent"]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        columns = ("id, person_id, region_code, visitor_id, visited_at, mode, met, checklist, "
+                   "outcome, notes, needs, duration_minutes, recorded_at, offline")
+        with raw.copy(f"COPY visits_visit ({columns}) FROM STDIN") as copy:
+            for _ in range(VISITS):
+                pk, code = rng.choice(people)
+                at = now - timedelta(minutes=rng.randint(0, 540 * 24 * 60))
+                copy.write_row((uuid.UUID(int=rng.getrandbits(128)), pk, code,
+                                rng.choice(visitors), at, rng.choice(modes), "本人", "{}",
+                                rng.choice(outcomes), "", "", 30, at, False))
+    connection.commit() if not connection.get_autocommit() else None
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE visits_visit")
+    return time.perf_counter() - started
+
+
+def _sql_ms(work) -> float:
+    """PostgreSQL's own execution time (EXPLAIN ANALYZE) of every query `work` runs,
+    summed; the median of 5 runs."""
+    with CaptureQueriesContext(connection) as captured:
+        work()
+    statements = [q["sql"] for q in captured.captured_queries
+                  if q["sql"].lstrip().upper().startswith("SELECT")]
+    runs = []
+    with connection.cursor() as cursor:
+        for _ in range(5):
+            total = 0.0
+            for sql in statements:
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+                total += cursor.fetchone()[0][0]["Execution Time"]
+            runs.append(total)
+    return round(sorted(runs)[2], 2)
+
+
+def _raw_sql() -> dict:
+    county = User.objects.get(username="chengdong")
+    province = User.objects.get(username="duzha")
+    figures = {}
+    for name, user in (("county", county), ("province", province)):
+        figures[f"{name} overdue first page + total"] = _sql_ms(lambda u=user: (
+            list(selectors.worklist(actor=u, kind="overdue")[:50]),
+            selectors.worklist(actor=u, kind="overdue").count()))
+    region = Region.objects.get(code="63")
+    figures["province visit rate by prefecture"] = _sql_ms(
+        lambda: selectors.visit_rate(actor=province, region=region))
+    return figures
+
+
+def _record_throughput(seconds: int = 30, clients: int = 16) -> dict:
+    """POST visits from concurrent clients; a fifth of them retried with the same id."""
+    user = User.objects.get(username="chengdong")
+    _token, raw = api_token_create(actor=user, name="bench")
+    people = list(Schedule.objects.filter(region_code__startswith="630102").values_list(
+        "person_id", flat=True)[:2000])
+    env = {**os.environ, "LINLI_ENFORCE_2FA": "false", "LINLI_ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "linli.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "3",
+         "--threads", "4", "--log-level", "warning"], cwd=Path(__file__).parent.parent, env=env)
+    time.sleep(4)
+    before = Visit.objects.count()
+    sent_ids, lock, statuses = set(), threading.Lock(), {}
+    stop = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        rng = random.Random(n)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        headers = {"Authorization": f"Bearer {raw}", "Content-Type": "application/json"}
+        while time.monotonic() < stop:
+            body = {"id": str(uuid.uuid4()), "person_id": rng.choice(people), "mode": "home",
+                    "outcome": "normal", "visited_at": timezone.now().isoformat()}
+            for _attempt in range(2 if rng.random() < 0.2 else 1):  # a retry after a lost answer
+                conn.request("POST", "/api/v1/visits/", json.dumps(body), headers)
+                response = conn.getresponse()
+                response.read()
+                with lock:
+                    statuses[response.status] = statuses.get(response.status, 0) + 1
+            with lock:
+                sent_ids.add(body["id"])
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    server.terminate()
+    server.wait()
+    created = Visit.objects.count() - before
+    stored = set(str(v) for v in Visit.objects.filter(pk__in=list(sent_ids)).values_list(
+        "pk", flat=True))
+    return {"clients": clients, "seconds": round(elapsed, 1), "distinct_visits": len(sent_ids),
+            "requests": sum(statuses.values()), "statuses": statuses,
+            "visits_per_s": round(len(sent_ids) / elapsed), "created": created,
+            "lost": len(sent_ids - stored), "duplicated": created - len(stored)}
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("seed", "--size", "province", "--quiet-accounts", stdout=Quiet())
+    figures = {"database": connection.vendor, "people": Person.objects.count()}
+    figures["load_visits_s"] = round(_load_visits(), 1)
+    started = time.perf_counter()
+    figures["schedules"] = schedules_refresh_all()
+    figures["schedule_refresh_all_s"] = round(time.perf_counter() - started, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    figures["visits"] = Visit.objects.count()
+    figures["requests"] = time_pages({
+        "chengdong": ["/visits/?tab=overdue", "/api/v1/visits/worklist?kind=overdue",
+                      "/visits/rate/"],
+        "duzha": ["/visits/?tab=overdue", "/api/v1/visits/worklist?kind=overdue",
+                  "/visits/rate/", "/api/v1/visits/rate"],
+    })
+    figures["raw_sql_ms"] = _raw_sql()
+    province = Region.objects.get(code="63")
+    auditor = User.objects.get(username="duzha")
+    figures["rate_by_prefecture_python_ms"] = timed(
+        lambda: selectors.visit_rate(actor=auditor, region=province), rounds=10)
+    figures["record"] = _record_throughput()
+    write("visits", figures)
+
+
+if __name__ == "__main__":
+    main()
