@@ -7,7 +7,8 @@ class CareConfig(AppConfig):
     verbose_name = "服务与助餐"
 
     def ready(self) -> None:
-        from linli.care import panels
-        from linli.core import sections
+        from linli.care import panels, seeds
+        from linli.core import sections, seed
 
         sections.register("person", panels.person_services, order=20)
+        seed.register(seeds.seed_care, order=45)
