@@ -306,4 +306,5 @@ def person_assign(*, actor, person: Person, organisation_id: int | None = None,
     person.version += 1
     person.save(update_fields=["organisation", "children_director", "version", "updated_at"])
     person.volunteers.set(volunteers)
+    changed(person.pk)
     return person

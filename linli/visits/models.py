@@ -73,7 +73,12 @@ class Schedule(models.Model):
 
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE,
                                   related_name="visit_schedule")
+    # Copies of the person's scope fields, so work lists and rates are one-table queries
+    # (kept current by schedules_refresh, which every change of a person triggers).
     region_code = models.CharField(max_length=12)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    domain_mask = models.PositiveIntegerField(default=0)
+    birth_date = models.DateField(null=True, blank=True)
     policy = models.ForeignKey(VisitPolicy, on_delete=models.SET_NULL, null=True,
                                related_name="+")
     interval_days = models.PositiveSmallIntegerField()

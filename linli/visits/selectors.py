@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from linli.people.models import PersonStatus
 from linli.people.selectors import visible
 from linli.regions.models import CODE_LENGTHS, Level, Region
 from linli.visits.models import Notification, Schedule, Visit
@@ -16,8 +15,9 @@ WORKLISTS = ("overdue", "week", "never", "all")
 
 
 def schedules(*, actor) -> QuerySet[Schedule]:
-    return visible(Schedule.objects.filter(person__status=PersonStatus.ACTIVE), actor,
-                   "person__")
+    """Schedules exist for active people only; their copied scope fields let visible()
+    work on this one table."""
+    return visible(Schedule.objects.all(), actor)
 
 
 def worklist(*, actor, kind: str = "overdue", region: str = "",
@@ -62,20 +62,26 @@ def _month(month: date) -> tuple[datetime, datetime]:
 
 def visit_rate(*, actor, region: Region, month: date | None = None) -> list[Rate]:
     """月探访率: of the people whose policy asks for at least a monthly visit, the share
-    visited in the month — for the region and each of its children."""
-    start, end = _month(month or timezone.localdate())
+    visited in the month — for the region and each of its children. The current month
+    reads the stored last-visit date (one grouped query on the schedules); an earlier
+    month counts the visits themselves."""
+    today = timezone.localdate()
+    month = (month or today).replace(day=1)
     children = list(region.children.order_by("code")) if region.level < Level.TOWNSHIP else []
     length = CODE_LENGTHS[children[0].level] if children else len(region.code)
-    due = schedules(actor=actor).filter(region_code__startswith=region.code, interval_days__lte=31)
-    visited = due.filter(person__visits__visited_at__gte=start,
-                         person__visits__visited_at__lt=end).values("person_id").distinct()
-    due_by = dict(due.annotate(p=Substr("region_code", 1, length)).values("p")
-                  .annotate(n=Count("id")).order_by().values_list("p", "n"))
-    done_by = dict(schedules(actor=actor).filter(person_id__in=visited)
-                   .annotate(p=Substr("region_code", 1, length)).values("p")
-                   .annotate(n=Count("id")).order_by().values_list("p", "n"))
-    rows = [Rate(region, sum(due_by.values()), sum(done_by.values()))]
-    rows += [Rate(c, due_by.get(c.code, 0), done_by.get(c.code, 0)) for c in children]
+    due = schedules(actor=actor).filter(region_code__startswith=region.code,
+                                        interval_days__lte=31)
+    if month == today.replace(day=1):
+        visited = Q(last_visit_on__gte=month)
+    else:
+        start, end = _month(month)
+        visited = Q(Exists(Visit.objects.filter(person_id=OuterRef("person_id"),
+                                                visited_at__gte=start, visited_at__lt=end)))
+    counts = (due.annotate(p=Substr("region_code", 1, length)).values("p")
+              .annotate(n=Count("id"), v=Count("id", filter=visited)).order_by())
+    by = {row["p"]: (row["n"], row["v"]) for row in counts}
+    rows = [Rate(region, sum(n for n, _v in by.values()), sum(v for _n, v in by.values()))]
+    rows += [Rate(c, *by.get(c.code, (0, 0))) for c in children]
     return rows
 
 

@@ -57,7 +57,8 @@ def schedules_refresh(person_ids) -> int:
 
 def _refresh_chunk(ids, by_group, tight, today) -> int:
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids).only(
-        "pk", "region_code", "risk", "status", "created_at")}
+        "pk", "region_code", "risk", "status", "created_at", "organisation_id", "domain_mask",
+        "birth_date")}
     groups = defaultdict(set)
     for person_id, group_id in GroupMembership.objects.filter(
             person_id__in=ids, started_on__lte=today).exclude(ended_on__lt=today).values_list(
@@ -76,13 +77,16 @@ def _refresh_chunk(ids, by_group, tight, today) -> int:
         interval = policy.tightened_interval_days if tight else policy.interval_days
         start = last.get(pk) or timezone.localtime(person.created_at).date()
         keep.append(Schedule(person_id=pk, region_code=person.region_code, policy=policy,
+                             organisation_id=person.organisation_id,
+                             domain_mask=person.domain_mask, birth_date=person.birth_date,
                              interval_days=interval, last_visit_on=last.get(pk),
                              next_due=start + timedelta(days=interval)))
     Schedule.objects.filter(person_id__in=drop).delete()
     Schedule.objects.bulk_create(keep, batch_size=2000, update_conflicts=True,
                                  unique_fields=["person"],
                                  update_fields=["region_code", "policy", "interval_days",
-                                                "last_visit_on", "next_due"])
+                                                "last_visit_on", "next_due", "organisation_id",
+                                                "domain_mask", "birth_date"])
     return len(keep)
 
 
