@@ -9,13 +9,23 @@ from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
 from linli.accounts.services import api_token_authenticate
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, Forbidden
 
 
 class SessionAuth(APIKeyCookie):
-    """The pages' session (with CSRF on writes); only users in good standing."""
+    """The pages' session (with CSRF on writes); only users in good standing. A request
+    without a session cookie falls through to the token — ninja would otherwise refuse a
+    token client's write for want of a CSRF token it has no reason to send."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise Forbidden(_("CSRF 校验失败,请刷新页面后重试")) from None
 
     def authenticate(self, request, key):
         user = request.user

@@ -185,3 +185,21 @@ def test_pages_and_api(personas, as_user, elder):
     other = as_user(personas.other_county).post("/api/v1/visits/", {
         **payload, "id": str(uuid.uuid4())}, content_type="application/json")
     assert other.status_code == 404
+
+
+def test_a_token_client_writes_and_a_session_write_needs_csrf(personas, elder):
+    from django.test import Client
+
+    from linli.accounts.services import api_token_create
+
+    _token, raw = api_token_create(actor=personas.village, name="手机端")
+    payload = {"id": str(uuid.uuid4()), "person_id": elder.pk, "mode": "home",
+               "visited_at": timezone.now().isoformat(), "outcome": "normal"}
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/v1/visits/", payload, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 201
+    client.force_login(personas.village)
+    refused = client.post("/api/v1/visits/", {**payload, "id": str(uuid.uuid4())},
+                          content_type="application/json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["error"]["message"]
