@@ -33,10 +33,10 @@ def visit_rate_card(access: Access) -> Card | None:
 def worklist_card(access: Access) -> Card | None:
     if not (access.region_codes or access.organisation_ids) or not access.domains:
         return None
-    overdue = selectors.worklist(actor=access, kind="overdue").count()
-    week = selectors.worklist(actor=access, kind="week").count()
-    return Card(title=_("逾期未访"), value=f"{overdue:,}", unit=_("人"),
-                url=reverse("visits:worklist"), rows=[(_("本周应访"), f"{week:,}")])
+    counts = selectors.worklist_counts(actor=access)
+    return Card(title=_("逾期未访"), value=f"{counts['overdue']:,}", unit=_("人"),
+                url=reverse("visits:worklist"), rows=[(_("本周应访"), f"{counts['week']:,}"),
+                                                      (_("从未探访"), f"{counts['never']:,}")])
 
 
 def visit_rate_chart(access: Access) -> Card | None:

@@ -37,6 +37,18 @@ def worklist(*, actor, kind: str = "overdue", region: str = "",
         "next_due", "person_id")
 
 
+def worklist_counts(*, actor, region: str = "", today: date | None = None) -> dict[str, int]:
+    """The four tab counts in one query."""
+    today = today or timezone.localdate()
+    rows = schedules(actor=actor)
+    if region:
+        rows = rows.filter(region_code__startswith=region)
+    return rows.aggregate(
+        overdue=Count("id", filter=Q(next_due__lt=today)),
+        week=Count("id", filter=Q(next_due__gte=today, next_due__lte=today + timedelta(days=7))),
+        never=Count("id", filter=Q(last_visit_on__isnull=True)), all=Count("id"))
+
+
 def visits_of(*, actor, person) -> QuerySet[Visit]:
     return visible(Visit.objects.filter(person=person), actor, "person__").select_related(
         "visitor").order_by("-visited_at")

@@ -28,8 +28,7 @@ def worklist(request):
     rows = selectors.worklist(actor=request.user, kind=kind, region=region)
     if request.GET.get("export") == "xlsx":
         return _export(request, rows, kind)
-    counts = {k: selectors.worklist(actor=request.user, kind=k, region=region).count()
-              for k in TABS}
+    counts = selectors.worklist_counts(actor=request.user, region=region)
     return render(request, "visits/worklist.html", {
         "tab": kind, "tabs": [(k, label, counts[k]) for k, label in TABS.items()],
         "page": paginate(request, rows), "today": timezone.localdate(), "region": region})
