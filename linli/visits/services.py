@@ -3,9 +3,10 @@
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +15,8 @@ from linli.accounts.models import Membership
 from linli.accounts.roles import ORG_ROLES, Perm, Role
 from linli.core.errors import Conflict, Invalid, NotFound
 from linli.orgs.models import Volunteer
-from linli.orgs.support_services import volunteer_hours_add
 from linli.people.models import GroupMembership, Person, PersonStatus
-from linli.people.selectors import person_get
+from linli.people.selectors import visible_people
 from linli.visits import sms
 from linli.visits.models import (
     CHECKLIST,
@@ -120,13 +120,11 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
                  offline: bool = False) -> tuple[Visit, bool]:
     """Record a visit exactly once: the same id again returns the visit already saved."""
     visit_id = uuid.UUID(str(visit_id))
-    existing = Visit.objects.filter(pk=visit_id).first()
-    if existing is not None:
-        if existing.person_id != person_id or existing.visitor_id != actor.pk:
-            raise Conflict(_("该探访编号已被使用"))
-        return existing, False
-    person = person_get(actor=actor, pk=person_id)
     if not access_for(actor).can(Perm.EDIT):
+        raise NotFound()
+    person = visible_people(actor).filter(pk=person_id).only(
+        "pk", "name", "region_code", "region_id", "organisation_id").first()
+    if person is None:
         raise NotFound()
     if mode not in Mode.values or outcome not in Outcome.values:
         raise Invalid(_("请选择探访方式和结果"))
@@ -140,15 +138,20 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
                 checklist=_clean_checklist(checklist), outcome=outcome, notes=notes.strip(),
                 needs=needs.strip(), duration_minutes=duration_minutes, offline=offline)
             _after_visit(visit)
-    except IntegrityError:  # the same id arrived twice at once: the first one won
-        return Visit.objects.get(pk=visit_id), False
+    except IntegrityError:
+        # The id is taken: a retry or a double tap of the same visit returns it; the insert
+        # itself is the check, so the common path costs no extra look-up.
+        existing = Visit.objects.get(pk=visit_id)
+        if existing.person_id != person_id or existing.visitor_id != actor.pk:
+            raise Conflict(_("该探访编号已被使用")) from None
+        return existing, False
     return visit, True
 
 
 def _after_visit(visit: Visit) -> None:
-    profile = Volunteer.objects.filter(user_id=visit.visitor_id).values_list("pk", flat=True)
-    for volunteer_id in profile:
-        volunteer_hours_add(volunteer_id=volunteer_id, minutes=visit.duration_minutes)
+    # the visitor's volunteer profile (if any) earns the hours, in one UPDATE
+    Volunteer.objects.filter(user_id=visit.visitor_id).update(
+        service_hours=F("service_hours") + Decimal(visit.duration_minutes) / Decimal(60))
     day = timezone.localtime(visit.visited_at).date()
     schedule = Schedule.objects.select_for_update().filter(person_id=visit.person_id).first()
     if schedule and (schedule.last_visit_on is None or day >= schedule.last_visit_on):
