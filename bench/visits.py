@@ -100,7 +100,8 @@ def _raw_sql() -> dict:
     return figures
 
 
-def _record_throughput(seconds: int = 30, clients: int = 16) -> dict:
+def _record_throughput(seconds: int = 30,
+                       clients: int = int(os.environ.get("BENCH_CLIENTS", "16"))) -> dict:
     """POST visits from concurrent clients; a fifth of them retried with the same id."""
     user = User.objects.get(username="chengdong")
     _token, raw = api_token_create(actor=user, name="bench")
@@ -108,7 +109,8 @@ def _record_throughput(seconds: int = 30, clients: int = 16) -> dict:
         "person_id", flat=True)[:2000])
     env = {**os.environ, "LINLI_ENFORCE_2FA": "false", "LINLI_ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "linli.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "4",
+        [sys.executable, "-m", "gunicorn", "linli.wsgi", "-b", f"127.0.0.1:{PORT}", "-w",
+         os.environ.get("BENCH_WORKERS", "4"),
          "--log-level", "warning"], cwd=Path(__file__).parent.parent, env=env)
     time.sleep(4)
     before = Visit.objects.count()
@@ -143,7 +145,8 @@ def _record_throughput(seconds: int = 30, clients: int = 16) -> dict:
     created = Visit.objects.count() - before
     stored = set(str(v) for v in Visit.objects.filter(pk__in=list(sent_ids)).values_list(
         "pk", flat=True))
-    return {"clients": clients, "seconds": round(elapsed, 1), "distinct_visits": len(sent_ids),
+    return {"clients": clients, "gunicorn_workers": int(os.environ.get("BENCH_WORKERS", "4")),
+            "seconds": round(elapsed, 1), "distinct_visits": len(sent_ids),
             "requests": sum(statuses.values()), "statuses": statuses,
             "visits_per_s": round(len(sent_ids) / elapsed), "created": created,
             "lost": len(sent_ids - stored), "duplicated": created - len(stored)}
