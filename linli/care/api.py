@@ -5,8 +5,7 @@ from ninja import Status as HttpStatus
 
 from linli.care import selectors, services
 from linli.care.models import ServiceKind
-from linli.core.errors import NotFound
-from linli.regions.selectors import region_get, region_roots
+from linli.regions.selectors import region_or_root
 
 router = Router(tags=["服务与助餐"])
 
@@ -45,10 +44,7 @@ def record_service(request, payload: ServiceIn):
 
 @router.get("/circle", response=list[CircleOut], summary="十五分钟养老服务圈覆盖")
 def service_circle(request, region: str = "", meters: int | None = None):
-    roots = region_roots(actor=request.auth)
-    if not region and not roots:
-        raise NotFound()
-    root = region_get(actor=request.auth, code=region) if region else roots[0]
+    root = region_or_root(actor=request.auth, code=region)
     return [{"region_code": c.region.code, "region_name": c.region.name,
              "communities": c.communities, "located": c.located, "covered": c.covered,
              "rate": round(c.rate, 4)}

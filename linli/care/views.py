@@ -7,9 +7,9 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.care import selectors, services
 from linli.care.forms import CanteenForm, FacilityForm, LocationForm, MealsForm, ServiceForm
-from linli.core.errors import Invalid, NotFound
+from linli.core.errors import Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
-from linli.regions.selectors import region_get, region_roots
+from linli.regions.selectors import region_or_root
 
 
 def _handle(request, form, action, success: str, target: str, **extra):
@@ -73,11 +73,7 @@ def facility_list(request):
 
 @require_perm(Perm.VIEW)
 def circle(request):
-    code = request.GET.get("region")
-    roots = region_roots(actor=request.user)
-    if not code and not roots:
-        raise NotFound()
-    region = region_get(actor=request.user, code=code) if code else roots[0]
+    region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
     meters = request.GET.get("meters", "")
     form = LocationForm(request.POST or None)
     done = _handle(request, form, services.location_set, _("已保存村(社区)位置"),

@@ -1,6 +1,5 @@
 from datetime import date
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
@@ -9,7 +8,7 @@ from linli.core.api_support import LinliPagination
 from linli.core.errors import NotFound
 from linli.orgs import exporters, selectors, services
 from linli.orgs.models import Category, Kind, Status
-from linli.regions.selectors import region_get, region_roots
+from linli.regions.selectors import region_or_root
 
 router = Router(tags=["社会组织"])
 
@@ -180,13 +179,7 @@ class CoverageOut(Schema):
 @router.get("/stations/coverage", response=list[CoverageOut],
             summary="乡镇(街道)社工站覆盖率(目标 ≥ 70%)")
 def station_coverage(request, region: str = ""):
-    if region:
-        root = region_get(actor=request.auth, code=region)
-    else:
-        roots = region_roots(actor=request.auth)
-        if not roots:
-            raise NotFound(_("您的账户没有辖区"))
-        root = roots[0]
+    root = region_or_root(actor=request.auth, code=region)
     return [{"region_code": c.region.code, "region_name": c.region.name,
              "townships": c.townships, "stations": c.stations, "rate": round(c.rate, 4),
              "meets_target": c.meets_target}

@@ -24,7 +24,7 @@ from linli.orgs.forms import (
     VolunteerJoinForm,
 )
 from linli.orgs.models import FilingKind, FilingStatus, Kind, Status
-from linli.regions.selectors import region_get, region_roots
+from linli.regions.selectors import region_get, region_or_root
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -223,19 +223,9 @@ def filing_action(request, pk: int, action: str):
 
 # --- support structures -----------------------------------------------------------------
 
-def _scope_region(request):
-    code = request.GET.get("region")
-    if code:
-        return region_get(actor=request.user, code=code)
-    roots = region_roots(actor=request.user)
-    if not roots:
-        raise NotFound()
-    return roots[0]
-
-
 @require_perm(Perm.VIEW)
 def stations(request):
-    region = _scope_region(request)
+    region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
     coverage = selectors.station_coverage(actor=request.user, region=region)
     listed = selectors.stations_list(actor=request.user).filter(
         region_code__startswith=region.code)
@@ -355,7 +345,7 @@ def volunteer_detail(request, pk: int):
 
 @require_perm(Perm.VIEW)
 def indicators(request):
-    region = _scope_region(request)
+    region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
     return render(request, "orgs/indicators.html", {
         "region": region,
         "density": selectors.organisation_density(actor=request.user, region=region),

@@ -102,3 +102,14 @@ def scope_tally(*, actor) -> Tally:
             setattr(total, key, getattr(total, key) + value)
     return total
 
+
+
+def region_or_root(*, actor, code: str = "") -> Region:
+    """The region asked for (inside the scope), or the user's first root region — what every
+    indicator page and endpoint starts from."""
+    if code:
+        return region_get(actor=actor, code=code)
+    roots = region_roots(actor=actor)
+    if not roots:
+        raise NotFound()
+    return roots[0]

@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from linli.core.api_support import LinliPagination
 from linli.core.errors import NotFound
-from linli.regions.selectors import region_get, region_roots
+from linli.regions.selectors import region_or_root
 from linli.visits import selectors, services
 from linli.visits.models import Mode, Outcome
 
@@ -79,10 +79,7 @@ def worklist(request, kind: str = "overdue", region: str = ""):
 
 @router.get("/rate", response=list[RateOut], summary="月探访率(本区划及下级)")
 def visit_rate(request, region: str = "", month: date | None = None):
-    roots = region_roots(actor=request.auth)
-    if not region and not roots:
-        raise NotFound()
-    root = region_get(actor=request.auth, code=region) if region else roots[0]
+    root = region_or_root(actor=request.auth, code=region)
     return [{"region_code": r.region.code, "region_name": r.region.name, "due": r.due,
              "visited": r.visited, "rate": round(r.rate, 4)}
             for r in selectors.visit_rate(actor=request.auth, region=root, month=month)]

@@ -11,7 +11,7 @@ from linli.accounts.roles import Perm
 from linli.core.errors import Invalid, NotFound
 from linli.core.excel import write_xlsx
 from linli.core.views import add_form_errors, paginate, require_perm
-from linli.regions.selectors import region_get, region_roots
+from linli.regions.selectors import region_or_root
 from linli.visits import selectors, services
 from linli.visits.forms import TighteningForm
 from linli.visits.models import CHECKLIST, Mode, Outcome, Tightening, VisitPolicy
@@ -51,11 +51,7 @@ def _export(request, rows, kind):
 
 @require_perm(Perm.VIEW)
 def rate(request):
-    code = request.GET.get("region")
-    roots = region_roots(actor=request.user)
-    if not code and not roots:
-        raise NotFound()
-    region = region_get(actor=request.user, code=code) if code else roots[0]
+    region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
     return render(request, "visits/rate.html", {
         "region": region, "rows": selectors.visit_rate(actor=request.user, region=region)})
 
