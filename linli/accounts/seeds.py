@@ -72,4 +72,10 @@ def demo_accounts_text() -> str:
         region = Region.objects.filter(code=code).values_list("path", flat=True).first() or code
         extra = f" · {Bureau(bureau).label}" if bureau else ""
         lines.append(f"  {name:<14} {full} · {Role(role).label}{extra} · {region}")
+    # organisation staff accounts made by the orgs demo seed (bound to an organisation)
+    for m in Membership.objects.filter(role__in=[Role.ORG_STAFF, Role.VOLUNTEER],
+                                       user__username__in=["zuzhi"]).select_related(
+            "user", "organisation"):
+        lines.append(f"  {m.user.username:<14} {m.user.full_name} · {m.get_role_display()} · "
+                     f"{m.organisation.name}")
     return "\n".join(lines)
