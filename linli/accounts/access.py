@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from linli.accounts.roles import ORG_ROLES, ROLE_PERMISSIONS, SECOND_FACTOR_ROLES, domains_for
+from linli.accounts.roles import (
+    ORG_ROLES,
+    PERSONAL_DOMAINS,
+    ROLE_PERMISSIONS,
+    SECOND_FACTOR_ROLES,
+    domains_for,
+)
 
 
 def minimal_prefixes(codes) -> tuple[str, ...]:
@@ -58,6 +64,11 @@ class Access:
 
     def sees_domain(self, domain: str) -> bool:
         return domain in self.domains
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Any domain of people's data (the system administrator and 社会组织管理局 have none)."""
+        return bool(self.domains & PERSONAL_DOMAINS)
 
     @property
     def needs_second_factor(self) -> bool:

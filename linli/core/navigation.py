@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.access import Access
-from linli.accounts.roles import PERSONAL_DOMAINS, Domain, Perm
+from linli.accounts.roles import Domain, Perm
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class NavItem:
         return ((self.permission is None or access.can(self.permission))
                 and (self.domain is None or access.sees_domain(self.domain))
                 and (not self.needs_region or bool(access.region_codes))
-                and (not self.personal or bool(access.domains & PERSONAL_DOMAINS)))
+                and (not self.personal or access.sees_personal_data))
 
 
 ITEMS = [

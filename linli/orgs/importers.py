@@ -133,8 +133,8 @@ class OrganisationImporter(Importer):
         if fields["founded_on"] and fields["founded_on"] > date.today():
             raise ValueError(_("成立日期晚于今天"))
         row = Row(fields=fields, region=region, authority=authority, target_groups=groups)
-        services._check_placement(kind, region, authority)
-        services._check_credit_code(kind, fields["credit_code"], self._existing_pk(row),
+        services.check_placement(kind, region, authority)
+        services.check_credit_code(kind, fields["credit_code"], self._existing_pk(row),
                                     self.actor)
         return row
 

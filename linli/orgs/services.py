@@ -46,14 +46,14 @@ def review_days() -> int:
     return getattr(settings, "LINLI_FILING_REVIEW_DAYS", 15)
 
 
-def _region(code: str, field: str) -> Region:
+def region_by_code(code: str, field: str) -> Region:
     region = Region.objects.filter(code=(code or "").strip()).first()
     if region is None:
         raise Invalid(_("区划代码“%(c)s”不存在") % {"c": code}, details={field: [_("区划不存在")]})
     return region
 
 
-def _can_edit(actor, organisation: Organisation | None, region_code: str) -> bool:
+def can_edit(actor, organisation: Organisation | None, region_code: str) -> bool:
     access = access_for(actor)
     if not access.can(Perm.EDIT) or not access.sees_domain(Domain.ORGANIZATIONS):
         return False
@@ -62,7 +62,7 @@ def _can_edit(actor, organisation: Organisation | None, region_code: str) -> boo
     return access.covers(region_code)
 
 
-def _check_placement(kind: str, region: Region, authority: Region) -> None:
+def check_placement(kind: str, region: Region, authority: Region) -> None:
     if kind == Kind.COMMUNITY:
         if authority.level not in (Level.TOWNSHIP, Level.VILLAGE):
             raise Invalid(_("社区社会组织应向街道(乡镇)或村(居)委会备案"),
@@ -75,7 +75,7 @@ def _check_placement(kind: str, region: Region, authority: Region) -> None:
                       details={"authority_region_code": [_("请选择县级以上区划")]})
 
 
-def _check_credit_code(kind: str, code: str, exclude_pk: int | None, actor) -> str:
+def check_credit_code(kind: str, code: str, exclude_pk: int | None, actor) -> str:
     code = normalise_credit_code(code)
     if kind == Kind.COMMUNITY:
         if code:
@@ -115,13 +115,13 @@ def _set_targets(organisation: Organisation, codes) -> None:
 @transaction.atomic
 def organisation_create(*, actor, region_code: str, authority_region_code: str,
                         target_groups=None, **fields) -> Organisation:
-    region = _region(region_code, "region_code")
-    authority = _region(authority_region_code, "authority_region_code")
-    if not _can_edit(actor, None, region.code):
+    region = region_by_code(region_code, "region_code")
+    authority = region_by_code(authority_region_code, "authority_region_code")
+    if not can_edit(actor, None, region.code):
         raise NotFound()
     kind = fields.get("kind", Kind.COMMUNITY)
-    _check_placement(kind, region, authority)
-    fields["credit_code"] = _check_credit_code(kind, fields.get("credit_code", ""), None, actor)
+    check_placement(kind, region, authority)
+    fields["credit_code"] = check_credit_code(kind, fields.get("credit_code", ""), None, actor)
     organisation = Organisation(region=region, region_code=region.code,
                                 authority_region=authority,
                                 authority_region_code=authority.code)
@@ -148,7 +148,7 @@ def organisation_update(*, actor, organisation: Organisation, version: int,
                         target_groups=None, region_code: str | None = None,
                         **fields) -> Organisation:
     """Edit the record; a second clerk saving an older version is refused, never merged."""
-    if not _can_edit(actor, organisation, organisation.region_code):
+    if not can_edit(actor, organisation, organisation.region_code):
         raise NotFound()
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if locked.version != version:
@@ -163,11 +163,11 @@ def organisation_update(*, actor, organisation: Organisation, version: int,
         raise IllegalTransition(
             _("已备案组织的名称、负责人、活动场所、成员、活动地域、业务范围须通过变更备案修改"))
     if region_code and region_code != locked.region_code:
-        region = _region(region_code, "region_code")
-        _check_placement(fields.get("kind", locked.kind), region, locked.authority_region)
+        region = region_by_code(region_code, "region_code")
+        check_placement(fields.get("kind", locked.kind), region, locked.authority_region)
         locked.region, locked.region_code = region, region.code
     kind = fields.get("kind", locked.kind)
-    fields["credit_code"] = _check_credit_code(kind, fields.get("credit_code", locked.credit_code),
+    fields["credit_code"] = check_credit_code(kind, fields.get("credit_code", locked.credit_code),
                                                locked.pk, actor)
     _apply(locked, fields)
     _refuse_duplicate_name(locked)
@@ -238,7 +238,7 @@ def _validated_changes(organisation: Organisation, changes: dict) -> dict:
             raise Invalid(_("成员人数应为整数"),
                           details={"members_count": [_("应为整数")]}) from None
     if "region_code" in clean:
-        _check_placement(organisation.kind, _region(clean["region_code"], "region_code"),
+        check_placement(organisation.kind, region_by_code(clean["region_code"], "region_code"),
                          organisation.authority_region)
     return clean
 
@@ -246,7 +246,7 @@ def _validated_changes(organisation: Organisation, changes: dict) -> dict:
 @transaction.atomic
 def filing_submit(*, actor, organisation: Organisation, kind: str, changes: dict | None = None,
                   reason: str = "") -> Filing:
-    if not _can_edit(actor, organisation, organisation.region_code):
+    if not can_edit(actor, organisation, organisation.region_code):
         raise NotFound()
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.kind != Kind.COMMUNITY:
@@ -314,7 +314,7 @@ def filing_transition(*, actor, filing: Filing, action: str, comment: str = "",
             "s": filing.get_status_display(), "a": ACTION_LABELS[action]})
     if action in REVIEW_ACTIONS and not is_filing_body(actor, filing.filing_region_code):
         raise Forbidden(_("只有备案机关(%(r)s)可以审核") % {"r": filing.filing_region.name})
-    if action not in REVIEW_ACTIONS and not _can_edit(actor, filing.organisation,
+    if action not in REVIEW_ACTIONS and not can_edit(actor, filing.organisation,
                                                       filing.organisation.region_code):
         raise Forbidden()
     if action in ACTIONS_NEEDING_REASON and not comment.strip():

@@ -17,7 +17,7 @@ from linli.orgs.models import (
     Volunteer,
     VolunteerMembership,
 )
-from linli.orgs.services import _can_edit, _region
+from linli.orgs.services import can_edit, region_by_code
 from linli.regions.models import Level
 
 
@@ -33,10 +33,10 @@ def _organisation(actor, pk: int | None) -> Organisation | None:
 def station_save(*, actor, region_code: str, established: bool, operator_id: int | None = None,
                  staff_count: int = 0, opened_on: date | None = None,
                  address: str = "") -> SocialWorkStation:
-    region = _region(region_code, "region_code")
+    region = region_by_code(region_code, "region_code")
     if region.level != Level.TOWNSHIP:
         raise Invalid(_("社工站按乡镇(街道)设立,请选择乡镇(街道)"))
-    if not _can_edit(actor, None, region.code):
+    if not can_edit(actor, None, region.code):
         raise NotFound()
     if established and opened_on is None:
         raise Invalid(_("已建成的社工站请填写建成日期"), details={"opened_on": [_("必填")]})
@@ -52,8 +52,8 @@ def station_save(*, actor, region_code: str, established: bool, operator_id: int
 @transaction.atomic
 def incubation_base_create(*, actor, name: str, region_code: str, operator_id: int | None = None,
                            opened_on: date | None = None, address: str = "") -> IncubationBase:
-    region = _region(region_code, "region_code")
-    if not _can_edit(actor, None, region.code):
+    region = region_by_code(region_code, "region_code")
+    if not can_edit(actor, None, region.code):
         raise NotFound()
     if not name.strip():
         raise Invalid(_("请填写孵化基地名称"), details={"name": [_("必填")]})
@@ -65,7 +65,7 @@ def incubation_base_create(*, actor, name: str, region_code: str, operator_id: i
 @transaction.atomic
 def incubation_add(*, actor, base: IncubationBase, organisation_id: int, started_on: date,
                    ended_on: date | None = None, services: list[str] | None = None) -> Incubation:
-    if not _can_edit(actor, None, base.region_code):
+    if not can_edit(actor, None, base.region_code):
         raise NotFound()
     organisation = _organisation(actor, organisation_id)
     if ended_on and ended_on < started_on:
@@ -82,7 +82,7 @@ def incubation_add(*, actor, base: IncubationBase, organisation_id: int, started
 @transaction.atomic
 def tax_qualification_add(*, actor, organisation: Organisation, kind: str, valid_from: date,
                           valid_until: date, document_number: str = "") -> TaxQualification:
-    if not _can_edit(actor, organisation, organisation.region_code):
+    if not can_edit(actor, organisation, organisation.region_code):
         raise NotFound()
     if valid_until < valid_from:
         raise Invalid(_("有效期止不能早于有效期起"), details={"valid_until": [_("日期有误")]})
@@ -96,9 +96,9 @@ def volunteer_create(*, actor, name: str, region_code: str, sex: str = "", phone
                      skills: str = "", is_social_worker: bool = False, certification: str = "",
                      certificate_number: str = "", organisation_id: int | None = None,
                      role: str = "volunteer") -> Volunteer:
-    region = _region(region_code, "region_code")
+    region = region_by_code(region_code, "region_code")
     organisation = _organisation(actor, organisation_id)
-    if not _can_edit(actor, organisation, region.code):
+    if not can_edit(actor, organisation, region.code):
         raise NotFound()
     if not name.strip():
         raise Invalid(_("请填写姓名"), details={"name": [_("必填")]})
@@ -117,7 +117,7 @@ def volunteer_create(*, actor, name: str, region_code: str, sex: str = "", phone
 
 def volunteer_join(*, actor, volunteer: Volunteer, organisation: Organisation,
                    role: str = "volunteer", joined_on: date | None = None) -> VolunteerMembership:
-    if not _can_edit(actor, organisation, organisation.region_code):
+    if not can_edit(actor, organisation, organisation.region_code):
         raise NotFound()
     current = volunteer.memberships.filter(organisation=organisation, left_on__isnull=True)
     if current.exists():

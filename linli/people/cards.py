@@ -3,14 +3,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import Access
-from linli.accounts.roles import PERSONAL_DOMAINS
 from linli.core.dashboard import Card
 from linli.people.selectors import visible_people
 
 
 def people_card(access: Access) -> Card | None:
-    if not (access.region_codes or access.organisation_ids) or not (
-            access.domains & PERSONAL_DOMAINS):
+    if not (access.region_codes or access.organisation_ids) or not access.sees_personal_data:
         return None  # e.g. 社会组织管理局: no personal data, no card
     counts = dict(visible_people(access).filter(status="active").values_list("risk")
                   .annotate(n=Count("id")).order_by())

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from linli.accounts.access import access_for
-from linli.accounts.roles import PERSONAL_DOMAINS, Domain, Perm, domain_mask
+from linli.accounts.roles import Domain, Perm, domain_mask
 from linli.core.errors import Invalid
 from linli.core.excel import Column, cell_text, parse_date, split_list
 from linli.core.importing import Importer, register
@@ -101,7 +101,7 @@ class PeopleImporter(Importer):
 
     @classmethod
     def allowed(cls, access) -> bool:
-        return access.can(Perm.EDIT) and bool(access.domains & PERSONAL_DOMAINS)
+        return access.can(Perm.EDIT) and access.sees_personal_data
 
     def __init__(self, actor):
         super().__init__(actor)

@@ -2,7 +2,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import Access
-from linli.accounts.roles import PERSONAL_DOMAINS
 from linli.core.dashboard import Card
 from linli.regions.selectors import region_roots
 from linli.visits import selectors
@@ -11,7 +10,7 @@ from linli.visits.models import Schedule
 
 def _root(access: Access):
     roots = region_roots(actor=access)
-    return roots[0] if len(roots) == 1 and access.domains & PERSONAL_DOMAINS else None
+    return roots[0] if len(roots) == 1 and access.sees_personal_data else None
 
 
 def _rates(access: Access, root):
@@ -32,8 +31,7 @@ def visit_rate_card(access: Access) -> Card | None:
 
 
 def worklist_card(access: Access) -> Card | None:
-    if not (access.region_codes or access.organisation_ids) or not (
-            access.domains & PERSONAL_DOMAINS):
+    if not (access.region_codes or access.organisation_ids) or not access.sees_personal_data:
         return None
     counts = selectors.worklist_counts(actor=access)
     return Card(title=_("逾期未访"), value=f"{counts['overdue']:,}", unit=_("人"),
