@@ -103,6 +103,8 @@ WRITES = {
     "visits:service_worker": "static script of the visit page",
     "visits:manifest": "static web-app manifest",
     "visits:policies": "province-wide policy list, no personal data",
+    "visits:policy_create": "province reviewers only (tested: a county's user gets 404)",
+    "visits:policy_edit": "province reviewers only (tested: a county's user gets 404)",
     "visits:notifications": "the user's own notifications",
     "visits:notification_read": "the user's own notifications",
 }

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Mode(models.TextChoices):
@@ -40,6 +41,7 @@ class VisitPolicy(models.Model):
         _("加密探访间隔(天)"), default=7, help_text=_("极端天气、传统节日等加密期间使用"))
     modes = models.CharField(_("可用方式"), max_length=64, default="home,call,remote")
     is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords(m2m_fields=[groups])
 
     class Meta:
         verbose_name = _("探访规则")
@@ -48,6 +50,10 @@ class VisitPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def mode_labels(self) -> list[str]:
+        return [str(Mode(m).label) for m in self.modes.split(",") if m in Mode.values]
 
 
 class Tightening(models.Model):

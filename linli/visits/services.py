@@ -44,10 +44,10 @@ def _policies() -> dict[int, list[VisitPolicy]]:
     return by_group
 
 
-def schedules_refresh(person_ids) -> int:
+def schedules_refresh(person_ids, today: date | None = None) -> int:
     """Recompute the stored next-due date of these people: the shortest interval among the
     policies of their current groups (tightened while a tightening period runs)."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     by_group, tight, count = _policies(), tightened(today), 0
     ids = list(person_ids)
     for start in range(0, len(ids), CHUNK):
@@ -90,22 +90,78 @@ def _refresh_chunk(ids, by_group, tight, today) -> int:
     return len(keep)
 
 
-def schedules_refresh_all() -> int:
+def schedules_refresh_all(today: date | None = None) -> int:
     return schedules_refresh(Person.objects.filter(status=PersonStatus.ACTIVE)
-                             .values_list("pk", flat=True))
+                             .values_list("pk", flat=True), today)
+
+
+def schedules_refresh_later() -> None:
+    """Recompute every schedule in the background once this transaction commits (at
+    province scale a full refresh takes half a minute: never inside a request)."""
+    from linli.visits.tasks import schedules_refresh_task
+
+    transaction.on_commit(schedules_refresh_task.enqueue)
+
+
+def schedules_follow_tightening(today: date | None = None) -> int:
+    """Part of the daily job: when a tightening period has begun or ended since the
+    schedules were computed, recompute them all. Returns how many were recomputed."""
+    today = today or timezone.localdate()
+    interval = F("policy__tightened_interval_days" if tightened(today) else
+                 "policy__interval_days")
+    stale = Schedule.objects.filter(policy__isnull=False).exclude(interval_days=interval)
+    return schedules_refresh_all(today) if stale.exists() else 0
+
+
+def may_set_policies(actor) -> bool:
+    """Visit policies and tightening periods are the province's to set."""
+    access = access_for(actor)
+    return access.can(Perm.REVIEW) and access.covers("63")
+
+
+@transaction.atomic
+def policy_save(*, actor, policy: VisitPolicy | None = None, name: str, groups,
+                risk: str = "", interval_days: int, tightened_interval_days: int,
+                modes, is_active: bool = True) -> VisitPolicy:
+    """Create or change a visit policy; every schedule follows it in the background."""
+    if not may_set_policies(actor):
+        raise NotFound()
+    groups, modes = list(groups), [m for m in Mode.values if m in set(modes)]
+    errors = {}
+    if not name.strip():
+        errors["name"] = [_("请填写规则名称")]
+    if not groups:
+        errors["groups"] = [_("请至少选择一个适用类别")]
+    if not 1 <= interval_days <= 366:
+        errors["interval_days"] = [_("探访间隔应在 1 至 366 天之间")]
+    if not 1 <= tightened_interval_days <= max(interval_days, 1):
+        errors["tightened_interval_days"] = [_("加密探访间隔应至少 1 天,且不长于平时间隔")]
+    if not modes:
+        errors["modes"] = [_("请至少选择一种探访方式")]
+    if errors:
+        raise Invalid(_("请检查标记的字段"), details=errors)
+    policy = policy or VisitPolicy()
+    policy.name, policy.risk, policy.is_active = name.strip(), risk, is_active
+    policy.interval_days, policy.tightened_interval_days = interval_days, tightened_interval_days
+    policy.modes = ",".join(modes)
+    policy._history_user = actor
+    policy.save()
+    policy.groups.set(groups)
+    schedules_refresh_later()
+    return policy
 
 
 @transaction.atomic
 def tightening_start(*, actor, reason: str, starts_on: date, ends_on: date) -> Tightening:
-    """The province switches on tightened visits (extreme weather, holidays)."""
-    access = access_for(actor)
-    if not (access.can(Perm.REVIEW) and access.covers("63")):
+    """The province switches on tightened visits (extreme weather, holidays). A period that
+    starts later is picked up by the daily job on its first day."""
+    if not may_set_policies(actor):
         raise NotFound()
     if ends_on < starts_on or not reason.strip():
         raise Invalid(_("请填写原因和正确的起止日期"))
     period = Tightening.objects.create(reason=reason.strip(), starts_on=starts_on,
                                        ends_on=ends_on, created_by=actor)
-    transaction.on_commit(schedules_refresh_all)
+    schedules_refresh_later()
     return period
 
 
@@ -196,13 +252,15 @@ SUPERVISOR_ROLES = (Role.TOWNSHIP_ASSISTANT, Role.COUNTY_BUREAU)
 
 
 def reminders_send(*, today: date | None = None) -> dict[str, int]:
-    """The daily job: visitors hear what is due this week, supervisors what is overdue —
-    in the app, and by SMS to supervisors with a phone number."""
+    """The daily job: schedules follow a tightening period that began or ended; then
+    visitors hear what is due this week, supervisors what is overdue — in the app, and by
+    SMS to supervisors with a phone number."""
     from linli.accounts.models import User
     from linli.visits.selectors import worklist
 
     today = today or timezone.localdate()
-    sent = {"visitors": 0, "supervisors": 0, "sms": 0}
+    sent = {"visitors": 0, "supervisors": 0, "sms": 0,
+            "refreshed": schedules_follow_tightening(today)}
     users = User.objects.filter(is_active=True, memberships__is_active=True,
                                 memberships__role__in=VISITOR_ROLES + SUPERVISOR_ROLES
                                 ).distinct()

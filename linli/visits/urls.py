@@ -10,6 +10,8 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.json", views.manifest, name="manifest"),
     path("policies/", views.policies, name="policies"),
+    path("policies/new/", views.policy_edit, name="policy_create"),
+    path("policies/<int:pk>/", views.policy_edit, name="policy_edit"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +13,7 @@ from linli.core.excel import write_xlsx
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.selectors import region_or_root
 from linli.visits import selectors, services
-from linli.visits.forms import TighteningForm
+from linli.visits.forms import PolicyForm, TighteningForm
 from linli.visits.models import CHECKLIST, Mode, Outcome, Tightening, VisitPolicy
 
 TABS = {"overdue": _("逾期未访"), "week": _("本周应访"), "never": _("从未探访"), "all": _("全部")}
@@ -91,8 +91,24 @@ def policies(request):
     return render(request, "visits/policies.html", {
         "policies": VisitPolicy.objects.prefetch_related("groups"),
         "periods": Tightening.objects.all()[:10], "form": form,
-        "can_tighten": access_for(request.user).can(Perm.REVIEW)
-        and access_for(request.user).covers("63")})
+        "can_set": services.may_set_policies(request.user)})
+
+
+@require_perm(Perm.REVIEW)
+def policy_edit(request, pk: int | None = None):
+    if not services.may_set_policies(request.user):
+        raise NotFound()
+    policy = get_object_or_404(VisitPolicy, pk=pk) if pk else None
+    form = PolicyForm(request.POST or None, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_save(actor=request.user, policy=policy, **form.cleaned_data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("探访规则已保存,探访计划正在后台重新计算"))
+            return redirect("visits:policies")
+    return render(request, "visits/policy_edit.html", {"form": form, "policy": policy})
 
 
 @require_perm(Perm.VIEW)

@@ -10,9 +10,10 @@ from conftest import OUR_TOWNSHIP, OUR_VILLAGE, make_user
 from linli.accounts.roles import Role
 from linli.core.errors import Conflict, NotFound
 from linli.people import services as people_services
+from linli.people.models import Group
 from linli.people.tests.conftest import CHILD, OLD_MAN, register
 from linli.visits import selectors, services, sms
-from linli.visits.models import Notification, Schedule, Visit
+from linli.visits.models import Notification, Schedule, Tightening, Visit, VisitPolicy
 from linli.visits.seeds import ensure_policies
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +204,58 @@ def test_a_token_client_writes_and_a_session_write_needs_csrf(personas, elder):
     refused = client.post("/api/v1/visits/", {**payload, "id": str(uuid.uuid4())},
                           content_type="application/json")
     assert refused.status_code == 403 and "CSRF" in refused.json()["error"]["message"]
+
+
+def test_the_province_edits_a_policy_and_schedules_follow(personas, as_user, elder,
+                                                          django_capture_on_commit_callbacks):
+    province = make_user("sheng", Role.PROVINCE_BUREAU, "63", "elderly_services")
+    policy = VisitPolicy.objects.get(name__startswith="特殊困难老年人")
+    form = {"name": policy.name, "groups": list(policy.groups.values_list("pk", flat=True)),
+            "risk": "", "interval_days": "14", "tightened_interval_days": "7",
+            "modes": ["home", "call"], "is_active": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(province).post(reverse("visits:policy_edit", args=[policy.pk]), form)
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert (policy.interval_days, policy.modes) == (14, "home,call")
+    assert Schedule.objects.get(person=elder).interval_days == 14
+    assert policy.history.first().history_user == province
+    page = as_user(province).get(reverse("visits:policies")).content.decode()
+    assert "上门入户、电话视频" in page and reverse("visits:policy_create") in page
+
+
+def test_a_policy_with_a_longer_tightened_interval_is_refused_in_chinese(personas, as_user):
+    province = make_user("sheng", Role.PROVINCE_BUREAU, "63", "elderly_services")
+    group = Group.objects.get(code="disabled")
+    response = as_user(province).post(reverse("visits:policy_create"), {
+        "name": "残疾人探访", "groups": [group.pk], "interval_days": "30",
+        "tightened_interval_days": "60", "modes": ["home"]})
+    assert response.status_code == 200
+    assert "加密探访间隔应至少 1 天,且不长于平时间隔" in response.content.decode()
+    assert not VisitPolicy.objects.filter(name="残疾人探访").exists()
+
+
+def test_only_the_province_sets_policies(personas, as_user):
+    policy = VisitPolicy.objects.first()
+    for url in (reverse("visits:policy_create"), reverse("visits:policy_edit", args=[policy.pk])):
+        assert as_user(personas.county).get(url).status_code == 404
+        assert as_user(personas.county).post(url, {"name": "x"}).status_code == 404
+    assert reverse("visits:policy_create") not in as_user(personas.county).get(
+        reverse("visits:policies")).content.decode()
+    with pytest.raises(NotFound):
+        services.policy_save(actor=personas.county, policy=policy, name="x", groups=[],
+                             interval_days=1, tightened_interval_days=1, modes=["home"])
+
+
+def test_the_daily_job_starts_and_ends_a_planned_tightening(personas, elder):
+    today = timezone.localdate()
+    province = make_user("sheng", Role.PROVINCE_BUREAU, "63", "elderly_services")
+    Tightening.objects.create(reason="春节", starts_on=today + timedelta(days=1),
+                              ends_on=today + timedelta(days=3), created_by=province)
+    assert services.reminders_send(today=today)["refreshed"] == 0
+    tomorrow = today + timedelta(days=1)
+    assert services.reminders_send(today=tomorrow)["refreshed"] == 1
+    assert Schedule.objects.get(person=elder).interval_days == 7
+    assert services.reminders_send(today=tomorrow)["refreshed"] == 0  # already in step
+    assert services.reminders_send(today=today + timedelta(days=4))["refreshed"] == 1
+    assert Schedule.objects.get(person=elder).interval_days == 30

@@ -9,4 +9,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sent = reminders_send()
         self.stdout.write(f"探访人提醒 {sent['visitors']},督导提醒 {sent['supervisors']},"
-                          f"短信 {sent['sms']}")
+                          f"短信 {sent['sms']},重新计算探访计划 {sent['refreshed']}")
