@@ -102,3 +102,14 @@ def data_key() -> bytes:
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     return key_file.read_text().strip().encode()
+
+
+def cache(name: str = "LINLI_CACHE_URL") -> dict:
+    """The shared cache: redis://host:port/db, or unset for one in each process's memory
+    (enough for the embedded default, which runs one process)."""
+    value = _raw(name)
+    if not value:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a redis:// address")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}

@@ -99,7 +99,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env.env_str("LINLI_DATABASE_URL", f"sqlite:///{DATA_DIR / 'linli.sqlite3'}"),
-        conn_max_age=env.env_int("LINLI_DB_CONN_MAX_AGE", 0, minimum=0),
+        # Connections are kept between requests (opening one costs more than a whole
+        # visit being recorded: bench/visits.py), checked before reuse.
+        conn_max_age=env.env_int("LINLI_DB_CONN_MAX_AGE", 300, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -107,6 +110,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = {"default": env.cache()}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

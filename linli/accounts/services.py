@@ -1,9 +1,11 @@
 """Every write of the accounts app: users, memberships, tokens, the second factor."""
 
+import dataclasses
 import secrets
 from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.regions.models import Region
 
 TOKEN_PREFIX = "linli_"
+TOKEN_CACHE_SECONDS = 60
 
 
 def _require_admin(actor) -> None:
@@ -183,12 +186,42 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 
 def api_token_authenticate(raw: str) -> User | None:
-    token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=hash_token(raw)).first())
-    if token is None or not token.is_usable or not token.user.is_active:
-        return None
+    """The token's user, with their access attached. Both are kept in the shared cache for
+    TOKEN_CACHE_SECONDS (an API client calls in bursts, and looking them up costs more than
+    recording a visit); any change of the token, the user or their memberships forgets
+    them at once (linli.accounts.signals)."""
+    key_hash = hash_token(raw)
+    entry = cache.get(token_cache_key(key_hash))
+    if entry is None:
+        token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
+        if token is None or token.revoked_at is not None or not token.user.is_active:
+            return None
+        access = dataclasses.replace(access_for(token.user), memo={})
+        entry = {"token_id": token.pk, "user": token.user, "access": access,
+                 "expires_at": token.expires_at, "last_used_at": token.last_used_at}
+        cache.set(token_cache_key(key_hash), entry, TOKEN_CACHE_SECONDS)
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+    if entry["expires_at"] is not None and entry["expires_at"] <= now:
+        return None
+    if entry["last_used_at"] is None or now - entry["last_used_at"] > timedelta(minutes=5):
         # "last used" to the minute is enough; writing it on every call costs a write each
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        ApiToken.objects.filter(pk=entry["token_id"]).update(last_used_at=now)
+        entry["last_used_at"] = now
+        cache.set(token_cache_key(key_hash), entry, TOKEN_CACHE_SECONDS)
+    user = entry["user"]
+    user._linli_access = entry["access"]
+    return user
+
+
+def token_cache_key(key_hash: str) -> str:
+    return f"linli:token:{key_hash}"
+
+
+def tokens_forget(user_id: int) -> None:
+    """Drop the cached state of every token of this user (after their account, roles or
+    tokens changed), now and again once the change commits."""
+    keys = [token_cache_key(h) for h in
+            ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))

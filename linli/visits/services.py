@@ -6,17 +6,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.models import Membership
 from linli.accounts.roles import ORG_ROLES, Perm, Role
+from linli.core.db import AddDays
 from linli.core.errors import Conflict, Invalid, NotFound
 from linli.orgs.models import Volunteer
 from linli.people.models import GroupMembership, Person, PersonStatus
-from linli.people.selectors import visible_people
+from linli.people.selectors import person_for_write
 from linli.visits import sms
 from linli.visits.models import (
     CHECKLIST,
@@ -178,10 +179,7 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
     visit_id = uuid.UUID(str(visit_id))
     if not access_for(actor).can(Perm.EDIT):
         raise NotFound()
-    person = visible_people(actor).filter(pk=person_id).only(
-        "pk", "name", "region_code", "region_id", "organisation_id").first()
-    if person is None:
-        raise NotFound()
+    person = person_for_write(actor, person_id, "name", "region_id")
     if mode not in Mode.values or outcome not in Outcome.values:
         raise Invalid(_("请选择探访方式和结果"))
     if visited_at > timezone.now() + timedelta(minutes=10):
@@ -208,12 +206,12 @@ def _after_visit(visit: Visit) -> None:
     # the visitor's volunteer profile (if any) earns the hours, in one UPDATE
     Volunteer.objects.filter(user_id=visit.visitor_id).update(
         service_hours=F("service_hours") + Decimal(visit.duration_minutes) / Decimal(60))
+    # the schedule moves on from the latest visit (a late-synced older visit leaves it), in
+    # one UPDATE whose row lock orders concurrent visits to the same person
     day = timezone.localtime(visit.visited_at).date()
-    schedule = Schedule.objects.select_for_update().filter(person_id=visit.person_id).first()
-    if schedule and (schedule.last_visit_on is None or day >= schedule.last_visit_on):
-        schedule.last_visit_on = day
-        schedule.next_due = day + timedelta(days=schedule.interval_days)
-        schedule.save(update_fields=["last_visit_on", "next_due"])
+    Schedule.objects.filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lte=day),
+                            person_id=visit.person_id).update(
+        last_visit_on=day, next_due=AddDays(Value(day), "interval_days"))
     if visit.outcome == Outcome.URGENT:
         transaction.on_commit(lambda: notify_urgent(visit))
 

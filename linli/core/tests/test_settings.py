@@ -56,9 +56,18 @@ def test_it_passes_the_deployment_check_with_production_variables(tmp_path):
                     LINLI_DATA_DIR=str(tmp_path),
                     LINLI_SECRET_KEY="p" * 20 + "q7Z!x9kL2mN4bV6cX8zA1sD3fG5hJ0qW",
                     LINLI_ALLOWED_HOSTS="linli.qh.gov.cn", LINLI_HTTPS="true",
-                    LINLI_DATABASE_URL="postgres://linli@db.internal:5432/linli")
+                    LINLI_DATABASE_URL="postgres://linli@db.internal:5432/linli",
+                    LINLI_CACHE_URL="redis://cache.internal:6379/0")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_it_asks_for_a_shared_cache_beside_postgresql(tmp_path):
+    result = _linli(["check", "--deploy"], LINLI_DATA_DIR=str(tmp_path),
+                    LINLI_DATABASE_URL="postgres://linli@db.internal:5432/linli")
+    assert "linli.W001" in result.stderr + result.stdout
+    assert "LINLI_CACHE_URL" in _linli(["check"], LINLI_DATA_DIR=str(tmp_path),
+                                       LINLI_CACHE_URL="memcached://x").stderr
 
 
 def test_it_refuses_to_start_on_a_bad_variable(tmp_path):

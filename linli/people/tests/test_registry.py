@@ -138,3 +138,42 @@ def test_it_reveals_a_number_only_with_permission_and_a_logged_reason(personas, 
     assert number == OLD_MAN
     log = AccessLog.objects.get(action=Action.REVEAL)
     assert (log.user, log.object_id, log.reason) == (personas.township, str(elder.pk), "低保复核")
+
+
+def test_may_see_agrees_with_visible_for_every_persona_and_kind_of_person(personas):
+    """The write paths' one-row check (may_see) and the scoped query (visible) are one rule."""
+    from conftest import make_user
+    from linli.accounts.roles import Role
+    from linli.orgs.tests.conftest import community
+
+    staff = make_user("staff", Role.ORG_STAFF, OUR_VILLAGE)
+    organisation = community(personas.township)
+    staff.memberships.update(organisation=organisation)
+    child_bureau = make_user("ertong", Role.PROVINCE_BUREAU, "63", "child_welfare")
+    people = [
+        register(personas.village, name="马福寿", id_number=OLD_MAN,
+                 groups=[{"code": "elderly_alone"}]),
+        register(personas.village, name="才让卓玛", id_number=CHILD,
+                 groups=[{"code": "left_behind_child"}]),
+        register(personas.village, name="小卓玛", id_number="630102201903040019",
+                 groups=[{"code": "disabled"}]),  # a minor in a non-children domain
+        register(personas.village, name="马德清", id_number="", no_id_reason="未登记",
+                 groups=[{"code": "elderly_alone"}, {"code": "mental_disorder"}]),
+        register(personas.county, name="韩永福", id_number="",
+                 no_id_reason="未登记", groups=[{"code": "mental_disorder"}]),
+        register(personas.county, name="张秀英", id_number=WOMAN,
+                 groups=[{"code": "women_left_behind"}]),
+        register(personas.other_county, name="李桂兰", id_number="", no_id_reason="未登记",
+                 village=OTHER_VILLAGE, groups=[{"code": "elderly_alone"}]),
+    ]
+    Person.objects.filter(pk__in=[people[0].pk, people[2].pk, people[4].pk, people[6].pk]).update(
+        organisation=organisation)
+    volunteer = make_user("zhiyuanzhe", Role.VOLUNTEER, OUR_VILLAGE)
+    volunteer.memberships.update(organisation=organisation)
+    unattached = make_user("zhiyuanzhe2", Role.VOLUNTEER, OUR_VILLAGE)  # no organisation yet
+    actors = [*vars(personas).values(), staff, child_bureau, volunteer, unattached]
+    for actor in actors:
+        seen = set(selectors.visible_people(actor).values_list("pk", flat=True))
+        for person in Person.objects.all():
+            assert selectors.may_see(actor, person) == (person.pk in seen), (actor, person)
+    assert any(selectors.may_see(staff, p) for p in Person.objects.all())

@@ -69,6 +69,8 @@ def test_it_records_a_visit_once_and_moves_the_due_date(personas, elder):
     schedule = Schedule.objects.get(person=elder)
     assert schedule.last_visit_on == timezone.localdate() - timedelta(days=2)
     assert schedule.next_due == schedule.last_visit_on + timedelta(days=30)
+    _visit(personas.village, elder, days_ago=9, offline=True)  # synced late: older
+    assert Schedule.objects.get(person=elder).next_due == schedule.next_due
 
 
 def test_it_refuses_a_reused_id_for_someone_else(personas, elder):
