@@ -12,11 +12,11 @@ Measures (figures to bench/results/visits-postgresql.json):
 
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import timedelta
@@ -100,6 +100,42 @@ def _raw_sql() -> dict:
     return figures
 
 
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _cpu_seconds(pids) -> float:
+    """User + system CPU of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _client(n: int, raw: str, people: list[int], seconds: float):
+    """One client: POSTs visits for `seconds`; a fifth of them again with the same id (a
+    retry after a lost answer). Returns the ids sent, the status counts and its CPU time."""
+    rng, sent, statuses = random.Random(n), set(), {}
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    headers = {"Authorization": f"Bearer {raw}", "Content-Type": "application/json"}
+    stop = time.monotonic() + seconds
+    while time.monotonic() < stop:
+        body = json.dumps({"id": str(uuid.uuid4()), "person_id": rng.choice(people),
+                           "mode": "home", "outcome": "normal",
+                           "visited_at": timezone.now().isoformat()})
+        for _attempt in range(2 if rng.random() < 0.2 else 1):
+            conn.request("POST", "/api/v1/visits/", body, headers)
+            response = conn.getresponse()
+            response.read()
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+        sent.add(json.loads(body)["id"])
+    return sent, statuses, time.process_time()
+
+
 def _record_throughput(seconds: int = int(os.environ.get("BENCH_SECONDS", "30")),
                        clients: int = int(os.environ.get("BENCH_CLIENTS", "16"))) -> dict:
     """POST visits from concurrent clients; a fifth of them retried with the same id."""
@@ -115,35 +151,28 @@ def _record_throughput(seconds: int = int(os.environ.get("BENCH_SECONDS", "30"))
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "linli.wsgi", "-b", f"127.0.0.1:{PORT}", "-w",
          os.environ.get("BENCH_WORKERS", "4"),
-         "--log-level", "warning"], cwd=Path(__file__).parent.parent, env=env)
+         "--log-level", "warning", *os.environ.get("BENCH_GUNICORN_ARGS", "").split()],
+        cwd=Path(__file__).parent.parent, env=env)
     time.sleep(4)
     before = Visit.objects.count()
-    sent_ids, lock, statuses = set(), threading.Lock(), {}
-    stop = time.monotonic() + seconds
-
-    def client(n: int) -> None:
-        rng = random.Random(n)
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        headers = {"Authorization": f"Bearer {raw}", "Content-Type": "application/json"}
-        while time.monotonic() < stop:
-            body = {"id": str(uuid.uuid4()), "person_id": rng.choice(people), "mode": "home",
-                    "outcome": "normal", "visited_at": timezone.now().isoformat()}
-            for _attempt in range(2 if rng.random() < 0.2 else 1):  # a retry after a lost answer
-                conn.request("POST", "/api/v1/visits/", json.dumps(body), headers)
-                response = conn.getresponse()
-                response.read()
-                with lock:
-                    statuses[response.status] = statuses.get(response.status, 0) + 1
-            with lock:
-                sent_ids.add(body["id"])
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    app_cpu_before = _cpu_seconds(_children(server.pid))
+    # one process per client (threads in one process would spend the CPU the server needs
+    # on contending for the GIL)
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        started = time.perf_counter()
+        results = pool.starmap(_client, [(n, raw, people, seconds) for n in range(clients)])
+        elapsed = time.perf_counter() - started
+    sent_ids = set().union(*(ids for ids, _statuses, _cpu in results))
+    statuses = {}
+    for _ids, counts, _cpu in results:
+        for status, count in counts.items():
+            statuses[status] = statuses.get(status, 0) + count
+    client_cpu = sum(cpu for _ids, _counts, cpu in results)
+    app_cpu = _cpu_seconds(_children(server.pid)) - app_cpu_before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        database_cpu = _cpu_seconds([pid for (pid,) in cursor.fetchall()])
     server.terminate()
     server.wait()
     created = Visit.objects.count() - before
@@ -154,6 +183,12 @@ def _record_throughput(seconds: int = int(os.environ.get("BENCH_SECONDS", "30"))
             "seconds": round(elapsed, 1), "distinct_visits": len(sent_ids),
             "requests": sum(statuses.values()), "statuses": statuses,
             "visits_per_s": round(len(sent_ids) / elapsed), "created": created,
+            "client_cpu_share": round(client_cpu / (elapsed * os.cpu_count()), 2),
+            # CPU time per request (steadier than the rate on a shared machine)
+            "cpu_ms_per_request": {
+                "app": round(app_cpu * 1000 / sum(statuses.values()), 2),
+                "database": round(database_cpu * 1000 / sum(statuses.values()), 2),
+                "client": round(client_cpu * 1000 / sum(statuses.values()), 2)},
             "lost": len(sent_ids - stored), "duplicated": created - len(stored)}
 
 

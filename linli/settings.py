@@ -100,9 +100,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env.env_str("LINLI_DATABASE_URL", f"sqlite:///{DATA_DIR / 'linli.sqlite3'}"),
         # Connections are kept between requests (opening one costs more than a whole
-        # visit being recorded: bench/visits.py), checked before reuse.
+        # visit being recorded: bench/visits.py). No health-check query before each request:
+        # a connection lost to a database restart fails one request and is then replaced.
         conn_max_age=env.env_int("LINLI_DB_CONN_MAX_AGE", 300, minimum=0),
-        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

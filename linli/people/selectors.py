@@ -8,6 +8,7 @@ with them and none of the person's sensitive domains is outside the user's (PIPL
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -68,8 +69,17 @@ def may_see(actor, row) -> bool:
 
 
 def person_for_write(actor, pk: int, *fields: str) -> Person:
-    """The person a write is about, with `fields` loaded; 404 when out of the actor's sight."""
-    person = Person.objects.filter(pk=pk).only(*SCOPE_FIELDS, *fields).first()
+    """The person a write is about, with `fields` loaded; 404 when out of the actor's sight.
+    One plain SELECT by primary key: it runs for every visit recorded, where building it
+    through the ORM would cost ten times its execution."""
+    wanted = {Person._meta.get_field(name).attname for name in ("id", *SCOPE_FIELDS, *fields)}
+    names = [f for f in Person._meta.concrete_fields if f.attname in wanted]  # from_db's order
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in names)
+    table = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        row = cursor.fetchone()
+    person = Person.from_db(connection.alias, [f.attname for f in names], row) if row else None
     if person is None or not may_see(actor, person):
         raise NotFound()
     return person

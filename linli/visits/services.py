@@ -3,22 +3,19 @@
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, Value
+from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.models import Membership
 from linli.accounts.roles import ORG_ROLES, Perm, Role
-from linli.core.db import AddDays
 from linli.core.errors import Conflict, Invalid, NotFound
-from linli.orgs.models import Volunteer
 from linli.people.models import GroupMembership, Person, PersonStatus
 from linli.people.selectors import person_for_write
-from linli.visits import sms
+from linli.visits import recording, sms
 from linli.visits.models import (
     CHECKLIST,
     Mode,
@@ -184,36 +181,24 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
         raise Invalid(_("请选择探访方式和结果"))
     if visited_at > timezone.now() + timedelta(minutes=10):
         raise Invalid(_("探访时间不能晚于现在"))
-    try:
-        with transaction.atomic():
-            visit = Visit.objects.create(
-                id=visit_id, person=person, region_code=person.region_code, visitor=actor,
-                visited_at=visited_at, mode=mode, met=met.strip()[:64],
-                checklist=_clean_checklist(checklist), outcome=outcome, notes=notes.strip(),
-                needs=needs.strip(), duration_minutes=duration_minutes, offline=offline)
-            _after_visit(visit)
-    except IntegrityError:
-        # The id is taken: a retry or a double tap of the same visit returns it; the insert
-        # itself is the check, so the common path costs no extra look-up.
-        existing = Visit.objects.get(pk=visit_id)
-        if existing.person_id != person_id or existing.visitor_id != actor.pk:
-            raise Conflict(_("该探访编号已被使用")) from None
-        return existing, False
+    visit = Visit(id=visit_id, person=person, region_code=person.region_code, visitor=actor,
+                  visited_at=visited_at, mode=mode, met=met.strip()[:64],
+                  checklist=_clean_checklist(checklist), outcome=outcome, notes=notes.strip(),
+                  needs=needs.strip(), duration_minutes=duration_minutes, offline=offline)
+    with transaction.atomic():
+        if not recording.visit_insert(visit):
+            # the id is taken: a retry or a double tap of the same visit gets it back
+            existing = Visit.objects.get(pk=visit_id)
+            if existing.person_id != person_id or existing.visitor_id != actor.pk:
+                raise Conflict(_("该探访编号已被使用"))
+            return existing, False
+        visit._state.adding = False
+        recording.hours_add(user_id=actor.pk, minutes=duration_minutes)
+        recording.schedule_move(person_id=person.pk,
+                                day=timezone.localtime(visited_at).date())
+        if outcome == Outcome.URGENT:
+            transaction.on_commit(lambda: notify_urgent(visit))
     return visit, True
-
-
-def _after_visit(visit: Visit) -> None:
-    # the visitor's volunteer profile (if any) earns the hours, in one UPDATE
-    Volunteer.objects.filter(user_id=visit.visitor_id).update(
-        service_hours=F("service_hours") + Decimal(visit.duration_minutes) / Decimal(60))
-    # the schedule moves on from the latest visit (a late-synced older visit leaves it), in
-    # one UPDATE whose row lock orders concurrent visits to the same person
-    day = timezone.localtime(visit.visited_at).date()
-    Schedule.objects.filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lte=day),
-                            person_id=visit.person_id).update(
-        last_visit_on=day, next_due=AddDays(Value(day), "interval_days"))
-    if visit.outcome == Outcome.URGENT:
-        transaction.on_commit(lambda: notify_urgent(visit))
 
 
 def _responsible_users(person: Person):
