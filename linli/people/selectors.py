@@ -13,10 +13,12 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from linli.accounts.access import access_for
-from linli.accounts.roles import SENSITIVE_MASK, Domain, domain_mask
+from linli.accounts.roles import ALL_DOMAINS, SENSITIVE_MASK, Domain, domain_mask
 from linli.core.errors import NotFound
 from linli.core.pinyin import name_search_q
 from linli.people.models import GroupMembership, Person, PersonStatus
+
+ALL_DOMAINS_MASK = domain_mask(ALL_DOMAINS)
 
 
 def minor_cutoff(today: date | None = None) -> date:
@@ -28,19 +30,31 @@ def minor_cutoff(today: date | None = None) -> date:
         return today.replace(year=today.year - 18, day=28)
 
 
-def visible(queryset: QuerySet, actor, prefix: str = "") -> QuerySet:
+def visible(queryset: QuerySet, actor, prefix: str = "", within: str = "") -> QuerySet:
     """Any queryset whose rows belong to a person (`prefix` leads to the person's fields),
-    cut to the people the actor may see: region or organisation, and data domains."""
+    cut to the people the actor may see: region or organisation, and data domains;
+    `within` narrows to one region's subtree. Conditions that the actor's scope makes
+    always true are left out, so that province-wide counts scan without them."""
     access = access_for(actor)
     mask = domain_mask(access.domains)
-    rows = queryset.filter(access.scope_q(f"{prefix}region_code", f"{prefix}organisation_id"))
-    rows = rows.alias(shared=F(f"{prefix}domain_mask").bitand(mask),
-                      hidden=F(f"{prefix}domain_mask").bitand(SENSITIVE_MASK & ~mask)
-                      ).filter(hidden=0)
+    region_field = f"{prefix}region_code"
+    if within and access.covers(within):
+        rows = queryset.filter(**{f"{region_field}__startswith": within})
+    else:
+        rows = queryset.filter(access.scope_q(region_field, f"{prefix}organisation_id"))
+        if within:
+            rows = rows.filter(**{f"{region_field}__startswith": within})
+    masks = F(f"{prefix}domain_mask")
+    if SENSITIVE_MASK & ~mask:
+        rows = rows.alias(hidden=masks.bitand(SENSITIVE_MASK & ~mask)).filter(hidden=0)
+    if mask == ALL_DOMAINS_MASK:
+        shared = Q(**{f"{prefix}domain_mask__gt": 0})
+    else:
+        rows, shared = rows.alias(shared=masks.bitand(mask)), Q(shared__gt=0)
     minor = Q(**{f"{prefix}birth_date__gt": minor_cutoff()})
     if Domain.CHILDREN in access.domains:
-        return rows.filter(Q(shared__gt=0) | minor)
-    return rows.filter(shared__gt=0).exclude(minor)
+        return rows.filter(shared | minor)
+    return rows.filter(shared).exclude(minor)
 
 
 def visible_people(actor) -> QuerySet[Person]:

@@ -14,19 +14,17 @@ from linli.visits.models import Notification, Schedule, Visit
 WORKLISTS = ("overdue", "week", "never", "all")
 
 
-def schedules(*, actor) -> QuerySet[Schedule]:
+def schedules(*, actor, within: str = "") -> QuerySet[Schedule]:
     """Schedules exist for active people only; their copied scope fields let visible()
     work on this one table."""
-    return visible(Schedule.objects.all(), actor)
+    return visible(Schedule.objects.all(), actor, within=within)
 
 
 def worklist(*, actor, kind: str = "overdue", region: str = "",
              today: date | None = None) -> QuerySet[Schedule]:
     """overdue: past the due date · week: due in the next 7 days · never: never visited."""
     today = today or timezone.localdate()
-    rows = schedules(actor=actor)
-    if region:
-        rows = rows.filter(region_code__startswith=region)
+    rows = schedules(actor=actor, within=region)
     if kind == "overdue":
         rows = rows.filter(next_due__lt=today)
     elif kind == "week":
@@ -40,9 +38,7 @@ def worklist(*, actor, kind: str = "overdue", region: str = "",
 def worklist_counts(*, actor, region: str = "", today: date | None = None) -> dict[str, int]:
     """The four tab counts in one query."""
     today = today or timezone.localdate()
-    rows = schedules(actor=actor)
-    if region:
-        rows = rows.filter(region_code__startswith=region)
+    rows = schedules(actor=actor, within=region)
     return rows.aggregate(
         overdue=Count("id", filter=Q(next_due__lt=today)),
         week=Count("id", filter=Q(next_due__gte=today, next_due__lte=today + timedelta(days=7))),
@@ -81,8 +77,7 @@ def visit_rate(*, actor, region: Region, month: date | None = None) -> list[Rate
     month = (month or today).replace(day=1)
     children = list(region.children.order_by("code")) if region.level < Level.TOWNSHIP else []
     length = CODE_LENGTHS[children[0].level] if children else len(region.code)
-    due = schedules(actor=actor).filter(region_code__startswith=region.code,
-                                        interval_days__lte=31)
+    due = schedules(actor=actor, within=region.code).filter(interval_days__lte=31)
     if month == today.replace(day=1):
         visited = Q(last_visit_on__gte=month)
     else:

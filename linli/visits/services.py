@@ -53,6 +53,10 @@ def schedules_refresh(person_ids, today: date | None = None) -> int:
     return count
 
 
+_SCHEDULE_FIELDS = ("region_code", "policy_id", "interval_days", "last_visit_on", "next_due",
+                    "organisation_id", "domain_mask", "birth_date")
+
+
 def _refresh_chunk(ids, by_group, tight, today) -> int:
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids).only(
         "pk", "region_code", "risk", "status", "created_at", "organisation_id", "domain_mask",
@@ -64,6 +68,8 @@ def _refresh_chunk(ids, by_group, tight, today) -> int:
         groups[person_id].add(group_id)
     last = dict(Visit.objects.filter(person_id__in=ids).values_list("person_id").annotate(
         last=Max("visited_at__date")).order_by())
+    current = {row[0]: row[1:] for row in Schedule.objects.filter(person_id__in=ids)
+               .values_list("person_id", *_SCHEDULE_FIELDS)}
     keep, drop = [], []
     for pk, person in people.items():
         candidates = [p for g in groups[pk] for p in by_group.get(g, [])
@@ -79,12 +85,14 @@ def _refresh_chunk(ids, by_group, tight, today) -> int:
                              domain_mask=person.domain_mask, birth_date=person.birth_date,
                              interval_days=interval, last_visit_on=last.get(pk),
                              next_due=start + timedelta(days=interval)))
-    Schedule.objects.filter(person_id__in=drop).delete()
-    Schedule.objects.bulk_create(keep, batch_size=2000, update_conflicts=True,
+    Schedule.objects.filter(person_id__in=[pk for pk in drop if pk in current]).delete()
+    # only what changed is written: a refresh of the whole province after a policy change
+    # rewrites the schedules it moves, not 300,000 rows (and their dead copies)
+    changed = [s for s in keep
+               if current.get(s.person_id) != tuple(getattr(s, f) for f in _SCHEDULE_FIELDS)]
+    Schedule.objects.bulk_create(changed, batch_size=2000, update_conflicts=True,
                                  unique_fields=["person"],
-                                 update_fields=["region_code", "policy", "interval_days",
-                                                "last_visit_on", "next_due", "organisation_id",
-                                                "domain_mask", "birth_date"])
+                                 update_fields=_SCHEDULE_FIELDS)
     return len(keep)
 
 

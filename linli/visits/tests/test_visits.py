@@ -261,3 +261,13 @@ def test_the_daily_job_starts_and_ends_a_planned_tightening(personas, elder):
     assert services.reminders_send(today=tomorrow)["refreshed"] == 0  # already in step
     assert services.reminders_send(today=today + timedelta(days=4))["refreshed"] == 1
     assert Schedule.objects.get(person=elder).interval_days == 30
+
+
+def test_a_refresh_that_changes_nothing_writes_nothing(elder):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert services.schedules_refresh_all() == 1
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
