@@ -24,8 +24,12 @@ class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel 文件(.xlsx 或 .xls)"))
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page: int = PAGE_SIZE, count: int | None = None) -> Page:
+    """`count`: the total when the page already knows it (no second COUNT query)."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 def add_form_errors(form, error: Invalid) -> None:

@@ -31,7 +31,8 @@ def worklist(request):
     counts = selectors.worklist_counts(actor=request.user, region=region)
     return render(request, "visits/worklist.html", {
         "tab": kind, "tabs": [(k, label, counts[k]) for k, label in TABS.items()],
-        "page": paginate(request, rows), "today": timezone.localdate(), "region": region})
+        "page": paginate(request, rows, count=counts[kind]), "today": timezone.localdate(),
+        "region": region})
 
 
 def _export(request, rows, kind):
