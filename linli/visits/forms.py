@@ -48,4 +48,4 @@ class PolicyForm(BootstrapMixin, forms.Form):
         self.fields["groups"].label_from_instance = (
             lambda g: f"{g.parent.name} · {g.name}" if g.parent_id else g.name)
         for name in ("groups", "modes"):  # checkboxes, not a text box
-            self.fields[name].widget.attrs.pop("class", None)
+            self.fields[name].widget.attrs["class"] = "form-check-input"
