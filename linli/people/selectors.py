@@ -82,7 +82,7 @@ def may_see(actor, row) -> bool:
     return shared and not minor
 
 
-def person_for_write(actor, pk: int, *fields: str) -> Person:
+def person_for_write(*, actor, pk: int, fields: tuple[str, ...] = ()) -> Person:
     """The person a write is about, with `fields` loaded; 404 when out of the actor's sight.
     One plain SELECT by primary key: it runs for every visit recorded, where building it
     through the ORM would cost ten times its execution."""

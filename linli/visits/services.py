@@ -184,7 +184,7 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
     visit_id = uuid.UUID(str(visit_id))
     if not access_for(actor).can(Perm.EDIT):
         raise NotFound()
-    person = person_for_write(actor, person_id, "name", "region_id")
+    person = person_for_write(actor=actor, pk=person_id, fields=("name", "region_id"))
     if mode not in Mode.values or outcome not in Outcome.values:
         raise Invalid(_("请选择探访方式和结果"))
     if visited_at > timezone.now() + timedelta(minutes=10):
