@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,22 +53,44 @@ def schedules_refresh(person_ids, today: date | None = None) -> int:
     return count
 
 
+def schedules_refresh_all(today: date | None = None) -> int:
+    """Everyone, in ranges of primary keys (a range reads faster than a list of 5,000 ids;
+    a closed person in a range just loses their schedule, as they should)."""
+    today = today or timezone.localdate()
+    by_group, tight, count = _policies(), tightened(today), 0
+    bounds = Person.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return 0
+    for start in range(bounds["low"], bounds["high"] + 1, CHUNK):
+        count += _refresh_chunk(range(start, start + CHUNK), by_group, tight, today)
+    return count
+
+
+def _among(field: str, ids) -> dict:
+    """The lookup for a chunk: a range of primary keys, or a list of them."""
+    if isinstance(ids, range):
+        return {f"{field}__gte": ids.start, f"{field}__lt": ids.stop}
+    return {f"{field}__in": ids}
+
+
 _SCHEDULE_FIELDS = ("region_code", "policy_id", "interval_days", "last_visit_on", "next_due",
                     "organisation_id", "domain_mask", "birth_date")
 
 
 def _refresh_chunk(ids, by_group, tight, today) -> int:
-    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).only(
+    people = {p.pk: p for p in Person.objects.filter(**_among("pk", ids)).only(
         "pk", "region_code", "risk", "status", "created_at", "organisation_id", "domain_mask",
         "birth_date")}
     groups = defaultdict(set)
-    for person_id, group_id in GroupMembership.objects.filter(
-            person_id__in=ids, started_on__lte=today).exclude(ended_on__lt=today).values_list(
-            "person_id", "group_id"):
+    current_groups = GroupMembership.objects.filter(
+        **_among("person_id", ids), started_on__lte=today).exclude(ended_on__lt=today)
+    for person_id, group_id in current_groups.values_list("person_id", "group_id"):
         groups[person_id].add(group_id)
-    last = dict(Visit.objects.filter(person_id__in=ids).values_list("person_id").annotate(
-        last=Max("visited_at__date")).order_by())
-    current = {row[0]: row[1:] for row in Schedule.objects.filter(person_id__in=ids)
+    # the latest visit's time, made a local date here (cheaper than converting every visit)
+    last = {pk: timezone.localtime(at).date() for pk, at in Visit.objects.filter(
+        **_among("person_id", ids)).values_list("person_id").annotate(
+        last=Max("visited_at")).order_by()}
+    current = {row[0]: row[1:] for row in Schedule.objects.filter(**_among("person_id", ids))
                .values_list("person_id", *_SCHEDULE_FIELDS)}
     keep, drop = [], []
     for pk, person in people.items():
@@ -95,10 +117,6 @@ def _refresh_chunk(ids, by_group, tight, today) -> int:
                                  update_fields=_SCHEDULE_FIELDS)
     return len(keep)
 
-
-def schedules_refresh_all(today: date | None = None) -> int:
-    return schedules_refresh(Person.objects.filter(status=PersonStatus.ACTIVE)
-                             .values_list("pk", flat=True), today)
 
 
 def schedules_refresh_later() -> None:

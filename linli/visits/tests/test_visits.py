@@ -271,3 +271,11 @@ def test_a_refresh_that_changes_nothing_writes_nothing(elder):
         assert services.schedules_refresh_all() == 1
     writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
+
+
+def test_the_full_refresh_drops_a_closed_persons_schedule(elder):
+    from linli.people.models import Person, PersonStatus
+
+    Person.objects.filter(pk=elder.pk).update(status=PersonStatus.CLOSED)  # no signal sent
+    assert services.schedules_refresh_all() == 0
+    assert not Schedule.objects.filter(person=elder).exists()
