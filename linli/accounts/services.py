@@ -194,14 +194,14 @@ def api_token_authenticate(raw: str) -> User | None:
     entry = cache.get(token_cache_key(key_hash))
     if entry is None:
         token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
-        if token is None or token.revoked_at is not None or not token.user.is_active:
+        if token is None or not token.is_usable or not token.user.is_active:
             return None
         access = dataclasses.replace(access_for(token.user), memo={})
         entry = {"token_id": token.pk, "user": token.user, "access": access,
                  "expires_at": token.expires_at, "last_used_at": token.last_used_at}
         cache.set(token_cache_key(key_hash), entry, TOKEN_CACHE_SECONDS)
     now = timezone.now()
-    if entry["expires_at"] is not None and entry["expires_at"] <= now:
+    if entry["expires_at"] is not None and entry["expires_at"] <= now:  # expired while cached
         return None
     if entry["last_used_at"] is None or now - entry["last_used_at"] > timedelta(minutes=5):
         # "last used" to the minute is enough; writing it on every call costs a write each

@@ -15,7 +15,6 @@ class TighteningForm(BootstrapMixin, forms.Form):
     ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
 
 
-
 def _label(field: str):
     return VisitPolicy._meta.get_field(field).verbose_name
 

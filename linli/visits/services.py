@@ -15,6 +15,7 @@ from linli.accounts.roles import ORG_ROLES, Perm, Role
 from linli.core.errors import Conflict, Invalid, NotFound
 from linli.people.models import GroupMembership, Person, PersonStatus
 from linli.people.selectors import person_for_write
+from linli.regions.models import PROVINCE_CODE
 from linli.visits import recording, sms
 from linli.visits.models import (
     CHECKLIST,
@@ -45,25 +46,24 @@ def _policies() -> dict[int, list[VisitPolicy]]:
 def schedules_refresh(person_ids, today: date | None = None) -> int:
     """Recompute the stored next-due date of these people: the shortest interval among the
     policies of their current groups (tightened while a tightening period runs)."""
-    today = today or timezone.localdate()
-    by_group, tight, count = _policies(), tightened(today), 0
     ids = list(person_ids)
-    for start in range(0, len(ids), CHUNK):
-        count += _refresh_chunk(ids[start:start + CHUNK], by_group, tight, today)
-    return count
+    return _refresh((ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)), today)
 
 
 def schedules_refresh_all(today: date | None = None) -> int:
     """Everyone, in ranges of primary keys (a range reads faster than a list of 5,000 ids;
     a closed person in a range just loses their schedule, as they should)."""
-    today = today or timezone.localdate()
-    by_group, tight, count = _policies(), tightened(today), 0
     bounds = Person.objects.aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
         return 0
-    for start in range(bounds["low"], bounds["high"] + 1, CHUNK):
-        count += _refresh_chunk(range(start, start + CHUNK), by_group, tight, today)
-    return count
+    return _refresh((range(start, start + CHUNK)
+                     for start in range(bounds["low"], bounds["high"] + 1, CHUNK)), today)
+
+
+def _refresh(chunks, today: date | None) -> int:
+    today = today or timezone.localdate()
+    by_group, tight = _policies(), tightened(today)
+    return sum(_refresh_chunk(chunk, by_group, tight, today) for chunk in chunks)
 
 
 def _among(field: str, ids) -> dict:
@@ -118,7 +118,6 @@ def _refresh_chunk(ids, by_group, tight, today) -> int:
     return len(keep)
 
 
-
 def schedules_refresh_later() -> None:
     """Recompute every schedule in the background once this transaction commits (at
     province scale a full refresh takes half a minute: never inside a request)."""
@@ -140,7 +139,7 @@ def schedules_follow_tightening(today: date | None = None) -> int:
 def may_set_policies(actor) -> bool:
     """Visit policies and tightening periods are the province's to set."""
     access = access_for(actor)
-    return access.can(Perm.REVIEW) and access.covers("63")
+    return access.can(Perm.REVIEW) and access.covers(PROVINCE_CODE)
 
 
 @transaction.atomic
