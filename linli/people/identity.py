@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -18,9 +19,13 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from linli.core.bounds import ascii_digits, is_ascii_number
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"  # S mod 11 → check character
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+ALLOWED = "0123456789X"
+_SCIENTIFIC = re.compile(r"^[0-9](\.[0-9]+)?E\+?[0-9]+$")
+_SEPARATORS = re.compile(r"[\s'‘’-]")
 
 
 class InvalidIdNumber(ValueError):
@@ -39,13 +44,38 @@ class IdNumber:
 
 
 def normalise(raw) -> str:
-    """Full-width digits, spaces and a lower-case x are what clerks' sheets contain."""
+    """The number in ASCII: full-width digits, spaces, hyphens and a lower-case x are what
+    clerks' sheets contain, and NFKC turns every compatibility form (full-width ６, ideographic
+    space, superscript ²) into its plain character, so one person has one stored value and one
+    keyed hash however the number was typed. Digits of other scripts (Arabic-Indic ٦,
+    Devanagari ६) are refused: ``int`` would read them, but the hash would differ."""
     text = "" if raw is None else str(raw)
     if isinstance(raw, float):
         text = f"{raw:.0f}" if raw.is_integer() and raw < 1e16 else str(raw)
-    text = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" or c in "ＸｘＸ" else c for c in text)
-    text = re.sub(r"[\s\u3000'‘’-]", "", text)
-    return text.upper()
+    try:
+        text = ascii_digits(text)
+    except ValueError:
+        raise InvalidIdNumber(_not_allowed(text)) from None
+    return _plain(text)
+
+
+def _plain(text: str) -> str:
+    """Without separators and the invisible format characters (zero-width space, BOM) that
+    text copied from a web page or a Word table carries."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return _SEPARATORS.sub("", text).upper()
+
+
+def _shown(char: str) -> str:
+    return char if char.isprintable() else f"U+{ord(char):04X}"
+
+
+def _not_allowed(text: str) -> str:
+    """The reason, naming each character that is not 0-9 or X (after normalising)."""
+    text = _plain(unicodedata.normalize("NFKC", text))
+    bad = "、".join(dict.fromkeys(_shown(c) for c in text if c not in ALLOWED))
+    return _("身份证号含有不允许的字符:%(c)s;只能填写阿拉伯数字 0-9,最后一位可以是 X") % {
+        "c": bad}
 
 
 def parse(raw, *, today: date | None = None) -> IdNumber:
@@ -53,12 +83,14 @@ def parse(raw, *, today: date | None = None) -> IdNumber:
     if (isinstance(raw, float) and raw >= 1e16) or _SCIENTIFIC.match(text):
         raise InvalidIdNumber(_("身份证号被 Excel 当作数字保存(如 6.30202E+17),后几位已丢失;"
                                 "请将该列设为文本后重新填写"))
-    if len(text) == 15 and text.isdigit():
+    if len(text) == 15 and is_ascii_number(text):
         raise InvalidIdNumber(_("15 位旧身份证号请换算为 18 位后填写"))
+    if any(c not in ALLOWED for c in text):
+        raise InvalidIdNumber(_not_allowed(text))
     if len(text) != 18:
         raise InvalidIdNumber(_("身份证号应为 18 位,当前为 %(n)d 位") % {"n": len(text)})
-    if not text[:17].isdigit() or text[17] not in "0123456789X":
-        raise InvalidIdNumber(_("身份证号含有不允许的字符"))
+    if not is_ascii_number(text[:17]):
+        raise InvalidIdNumber(_("身份证号只有最后一位可以是 X"))
     total = sum(int(d) * w for d, w in zip(text[:17], WEIGHTS, strict=True))
     if CHECK[total % 11] != text[17]:
         raise InvalidIdNumber(_("身份证号校验位不正确,请核对"))
