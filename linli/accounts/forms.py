@@ -3,6 +3,8 @@ from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChange
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import Bureau, Role
+from linli.accounts.validators import password_problems
+from linli.core.bounds import ID_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
 
 
@@ -32,7 +34,8 @@ class MembershipForm(BootstrapMixin, forms.Form):
                                       "keyup changed delay:300ms", "hx-target":
                                       "#region-options", "name": "region_code"}))
     organisation_id = forms.IntegerField(
-        label=_("所属社会组织(仅社会组织人员、志愿者)"), required=False,
+        label=_("所属社会组织(仅社会组织人员、志愿者)"), required=False, min_value=1,
+        max_value=ID_MAX,
         help_text=_("输入组织名称检索后选择"),
         widget=forms.TextInput(attrs={"list": "org-options", "autocomplete": "off",
                                       "hx-get": "/orgs/options/", "hx-trigger":
@@ -57,9 +60,15 @@ class PasswordResetForm(BootstrapMixin, forms.Form):
 
 class ApiTokenForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("用途"), max_length=64)
-    expires_at = forms.DateField(label=_("到期日期"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    expires_at = BoundedDateField(label=_("到期日期"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class PasswordChangeForm(BootstrapMixin, DjangoPasswordChangeForm):
-    pass
+    def validate_password_for_user(self, user, password_field_name="new_password2"):  # noqa: S107
+        """Django's check, with its messages said in the user's language (see
+        validators.password_problems)."""
+        password = self.cleaned_data.get(password_field_name)
+        if password:
+            for problem in password_problems(password, user):
+                self.add_error(password_field_name, problem)

@@ -4,7 +4,6 @@ import dataclasses
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from linli.accounts.access import access_for
 from linli.accounts.models import ApiToken, Membership, User, hash_token
 from linli.accounts.roles import ORG_ROLES, Perm
+from linli.accounts.validators import password_problems
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
 from linli.core.errors import Forbidden, Invalid, NotFound
@@ -30,10 +30,9 @@ def _require_admin(actor) -> None:
 
 
 def _check_password(password: str, user: User) -> None:
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise Invalid(" ".join(error.messages), details={"password": error.messages}) from None
+    problems = password_problems(password, user)
+    if problems:
+        raise Invalid(" ".join(problems), details={"password": problems})
 
 
 def _region(code: str) -> Region:
@@ -169,6 +168,9 @@ def api_token_create(*, actor: User, name: str,
     """Create a personal token; the raw value is returned once and never stored."""
     if not name.strip():
         raise Invalid(_("请填写令牌用途"))
+    if expires_at is not None and expires_at <= timezone.now():
+        message = _("到期日期不能早于今天")
+        raise Invalid(message, details={"expires_at": [message]})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=actor, name=name.strip(), prefix=raw[:12],
                                     key_hash=hash_token(raw), expires_at=expires_at)

@@ -147,14 +147,19 @@ def profile_view(request):
 @require_POST
 def token_create_view(request):
     form = ApiTokenForm(request.POST)
-    if form.is_valid():
-        day = form.cleaned_data["expires_at"]
-        expires = timezone.make_aware(datetime.combine(day, time.max)) if day else None
+    if not form.is_valid():
+        for problems in form.errors.values():
+            messages.error(request, " ".join(problems))
+        return redirect("accounts:profile")
+    day = form.cleaned_data["expires_at"]
+    expires = timezone.make_aware(datetime.combine(day, time.max)) if day else None
+    try:
         _token, raw = services.api_token_create(actor=request.user, name=form.cleaned_data["name"],
                                                 expires_at=expires)
-        messages.warning(request, _("新令牌(只显示这一次,请立即复制保存):%(raw)s") % {"raw": raw})
+    except Invalid as error:
+        messages.error(request, error.message)
     else:
-        messages.error(request, _("请填写令牌用途"))
+        messages.warning(request, _("新令牌(只显示这一次,请立即复制保存):%(raw)s") % {"raw": raw})
     return redirect("accounts:profile")
 
 
