@@ -6,7 +6,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from linli.core.bounds import check_date
 from linli.people.selectors import visible
 from linli.regions.models import CODE_LENGTHS, Level, Region
 from linli.visits.models import Notification, Schedule, Visit
@@ -73,6 +75,7 @@ def visit_rate(*, actor, region: Region, month: date | None = None) -> list[Rate
     visited in the month — for the region and each of its children. The current month
     reads the stored last-visit date (one grouped query on the schedules); an earlier
     month counts the visits themselves."""
+    check_date(month, field="month", label=_("月份"))  # beyond 9999-12 the month's end overflows
     today = timezone.localdate()
     month = (month or today).replace(day=1)
     children = list(region.children.order_by("code")) if region.level < Level.TOWNSHIP else []

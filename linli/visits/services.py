@@ -6,14 +6,16 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Max, Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.models import Membership
 from linli.accounts.roles import ORG_ROLES, Perm, Role
-from linli.core.errors import Conflict, Invalid, NotFound
-from linli.people.models import GroupMembership, Person, PersonStatus
+from linli.core.bounds import check_date, check_record_time
+from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
+from linli.people.models import Group, GroupMembership, Person, PersonStatus
 from linli.people.selectors import person_for_write
 from linli.regions.models import PROVINCE_CODE
 from linli.visits import recording, sms
@@ -174,14 +176,42 @@ def policy_save(*, actor, policy: VisitPolicy | None = None, name: str, groups,
     return policy
 
 
+def visited_domains() -> set[str]:
+    """The data domains of the groups the active visit policies cover."""
+    return set(Group.objects.filter(visit_policies__is_active=True)
+               .values_list("domain", flat=True).distinct())
+
+
+def may_tighten(actor) -> bool:
+    """A province-wide tightening changes the visits of the people in the policies'
+    groups: the provincial bureaus that own those groups' domains start it, and the system
+    administrators — not a bureau with no part in them (社会组织管理局)."""
+    access = access_for(actor)
+    if not access.covers(PROVINCE_CODE):
+        return False
+    if Role.SYSADMIN in access.roles:
+        return True
+    return access.can(Perm.REVIEW) and bool(access.domains & visited_domains())
+
+
+TIGHTENING_MAX_DAYS = 366
+
+
 @transaction.atomic
 def tightening_start(*, actor, reason: str, starts_on: date, ends_on: date) -> Tightening:
     """The province switches on tightened visits (extreme weather, holidays). A period that
     starts later is picked up by the daily job on its first day."""
-    if not may_set_policies(actor):
+    if not access_for(actor).covers(PROVINCE_CODE):
         raise NotFound()
+    if not may_tighten(actor):
+        raise Forbidden(_("只有负责探访对象类别的省厅处室和系统管理员可以启用加密探访"))
+    check_date(starts_on, field="starts_on", label=_("开始日期"))
+    check_date(ends_on, field="ends_on", label=_("结束日期"))
     if ends_on < starts_on or not reason.strip():
         raise Invalid(_("请填写原因和正确的起止日期"))
+    if (ends_on - starts_on).days >= TIGHTENING_MAX_DAYS:
+        message = _("加密探访期不能超过一年")
+        raise Invalid(message, details={"ends_on": [message]})
     period = Tightening.objects.create(reason=reason.strip(), starts_on=starts_on,
                                        ends_on=ends_on, created_by=actor)
     schedules_refresh_later()
@@ -191,6 +221,9 @@ def tightening_start(*, actor, reason: str, starts_on: date, ends_on: date) -> T
 def _clean_checklist(checklist: dict | None) -> dict:
     known = {key for key, _label in CHECKLIST}
     return {k: str(v)[:200] for k, v in (checklist or {}).items() if k in known}
+
+
+VISIT_MINUTES_MAX = 600  # ten hours: the API schema's bound too
 
 
 def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at: datetime,
@@ -204,8 +237,10 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
     person = person_for_write(actor=actor, pk=person_id, fields=("name", "region_id"))
     if mode not in Mode.values or outcome not in Outcome.values:
         raise Invalid(_("请选择探访方式和结果"))
-    if visited_at > timezone.now() + timedelta(minutes=10):
-        raise Invalid(_("探访时间不能晚于现在"))
+    check_record_time(visited_at, field="visited_at", label=_("探访时间"))
+    if not 1 <= duration_minutes <= VISIT_MINUTES_MAX:
+        message = _("探访时长应在 1 至 %(m)d 分钟之间") % {"m": VISIT_MINUTES_MAX}
+        raise Invalid(message, details={"duration_minutes": [message]})
     visit = Visit(id=visit_id, person=person, region_code=person.region_code, visitor=actor,
                   visited_at=visited_at, mode=mode, met=met.strip()[:64],
                   checklist=_clean_checklist(checklist), outcome=outcome, notes=notes.strip(),
@@ -251,8 +286,11 @@ def notify_urgent(visit: Visit) -> None:
 
 
 def notification_read(*, actor, pk: int) -> None:
-    Notification.objects.filter(user=actor, pk=pk, read_at__isnull=True).update(
-        read_at=timezone.now())
+    """Mark one of the actor's own notifications read; anyone else's is missing (404)."""
+    marked = Notification.objects.filter(user=actor, pk=pk).update(
+        read_at=Coalesce(F("read_at"), timezone.now()))
+    if not marked:
+        raise NotFound()
 
 
 VISITOR_ROLES = (Role.VILLAGE_STAFF, Role.ORG_STAFF, Role.VOLUNTEER)

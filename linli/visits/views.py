@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
-from linli.core.errors import Invalid, NotFound
+from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.core.excel import write_xlsx
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.selectors import region_or_root
@@ -84,7 +84,7 @@ def policies(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.tightening_start(actor=request.user, **form.cleaned_data)
-        except Invalid as error:
+        except (Invalid, Forbidden) as error:
             add_form_errors(form, error)
         else:
             messages.success(request, _("已启用加密探访,探访计划正在重新计算"))
@@ -92,7 +92,8 @@ def policies(request):
     return render(request, "visits/policies.html", {
         "policies": VisitPolicy.objects.prefetch_related("groups"),
         "periods": Tightening.objects.all()[:10], "form": form,
-        "can_set": services.may_set_policies(request.user)})
+        "can_set": services.may_set_policies(request.user),
+        "can_tighten": services.may_tighten(request.user)})
 
 
 @require_perm(Perm.REVIEW)
