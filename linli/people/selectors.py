@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import ALL_DOMAINS, SENSITIVE_MASK, Domain, domain_mask
+from linli.core.bounds import ID_MAX
 from linli.core.errors import NotFound
 from linli.core.pinyin import name_search_q
 from linli.people.models import GroupMembership, Person, PersonStatus
@@ -85,7 +86,10 @@ def may_see(actor, row) -> bool:
 def person_for_write(*, actor, pk: int, fields: tuple[str, ...] = ()) -> Person:
     """The person a write is about, with `fields` loaded; 404 when out of the actor's sight.
     One plain SELECT by primary key: it runs for every visit recorded, where building it
-    through the ORM would cost ten times its execution."""
+    through the ORM would cost ten times its execution. An id no row can have (0, or
+    beyond 64 bits, which SQLite cannot even bind) is missing too."""
+    if not 0 < pk <= ID_MAX:
+        raise NotFound()
     wanted = {Person._meta.get_field(name).attname for name in ("id", *SCOPE_FIELDS, *fields)}
     names = [f for f in Person._meta.concrete_fields if f.attname in wanted]  # from_db's order
     columns = ", ".join(connection.ops.quote_name(f.column) for f in names)
@@ -155,3 +159,9 @@ def village_staff(person: Person):
     return User.objects.filter(memberships__role=Role.VILLAGE_STAFF,
                                memberships__region_code=person.region_code,
                                memberships__is_active=True).distinct()
+
+
+def is_sensitive(person: Person) -> bool:
+    """A minor, or a person in a sensitive group: reading their file is logged."""
+    minor = person.birth_date is not None and person.birth_date > minor_cutoff()
+    return bool(person.domain_mask & SENSITIVE_MASK) or minor
