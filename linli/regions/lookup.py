@@ -1,9 +1,12 @@
 """Finding a region from what clerks type in a roster: a code, a full name, or the short
 name (北关社区 for 北关社区居民委员会, 东关大街 for 东关大街街道), within the user's scope."""
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
+from linli.core.bounds import ascii_digits, is_ascii_number
 from linli.regions.models import Region
 
 _COMMITTEE = ("社区居民委员会", "居民委员会", "村民委员会", "社区居委会", "居委会", "村委会",
@@ -24,6 +27,10 @@ def short_name(name: str) -> str:
     return name
 
 
+def _plain(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 class RegionLookup:
     """All regions of at least `min_level` inside the actor's scope, by code and name."""
 
@@ -33,12 +40,20 @@ class RegionLookup:
         self.by_name: dict[str, list[Region]] = {}
         for region in self.by_code.values():
             for name in {region.name, short_name(region.name)}:
-                self.by_name.setdefault(name, []).append(region)
+                # Keys in the form find() looks up: NFKC makes the NBS list's full-width
+                # brackets (扎玛村（一村）委会) the ASCII ones a roster's cells arrive with.
+                self.by_name.setdefault(_plain(name), []).append(region)
 
     def find(self, text: str, *, within: str = "", level: int | None = None) -> Region:
-        """The one region meant, or a ValueError with the reason in Chinese."""
-        text = text.replace(" ", "")
-        if text.isdigit():
+        """The one region meant, or a ValueError with the reason in Chinese. A code is
+        ASCII digits after NFKC (full-width ６３ is 63); a code typed in another script's
+        digits (Arabic-Indic ٦٣) is refused, never read as a number."""
+        try:
+            text = "".join(ascii_digits(text).split())
+        except ValueError:
+            raise ValueError(_("“%(c)s”含有其他文字的数字,区划代码请只用阿拉伯数字 0-9 填写")
+                             % {"c": text.strip()}) from None
+        if is_ascii_number(text):
             region = self.by_code.get(text)
             if region is None or (level is not None and region.level != level):
                 raise ValueError(_("区划代码 %(c)s 不在您的辖区内或不存在") % {"c": text})
