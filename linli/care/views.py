@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -7,6 +9,7 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.care import selectors, services
 from linli.care.forms import CanteenForm, FacilityForm, LocationForm, MealsForm, ServiceForm
+from linli.core.bounds import ID_MAX, is_ascii_number
 from linli.core.errors import Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.selectors import region_or_root
@@ -42,14 +45,28 @@ def canteen_list(request):
         "can_edit": access_for(request.user).can(Perm.EDIT)})
 
 
+def _person_ids(text: str) -> list[int]:
+    """编号 typed with spaces or commas (full-width ones normalised by NFKC); one that is
+    not a plain ASCII number, or beyond a primary key's 64 bits, is refused by name rather
+    than dropped or read as another script's digits."""
+    typed = text.replace(",", " ").replace("，", " ").replace("、", " ").split()
+    words = [unicodedata.normalize("NFKC", w) for w in typed]
+    bad = [t for t, w in zip(typed, words, strict=True)
+           if not is_ascii_number(w) or len(w) > 19 or not 0 < int(w) <= ID_MAX]
+    if bad:
+        shown = "、".join(t[:20] for t in bad[:10])
+        message = _("就餐对象编号应为数字,以下编号无效:%(w)s") % {"w": shown}
+        raise Invalid(message, details={"person_ids": [message]})
+    return [int(w) for w in words]
+
+
 @require_perm(Perm.VIEW)
 def canteen_detail(request, pk: int):
     canteen = selectors.canteen_get(actor=request.user, pk=pk)
     today = timezone.localdate()
     form = MealsForm(request.POST or None, initial={"served_on": today})
     if request.method == "POST" and form.is_valid():
-        ids = [int(v) for v in form.cleaned_data["person_ids"].replace(",", " ").split()
-               if v.isdigit()]
+        ids = _person_ids(form.cleaned_data["person_ids"])
         added = services.meals_record(actor=request.user, canteen=canteen, person_ids=ids,
                                       served_on=form.cleaned_data["served_on"])
         messages.success(request, _("已登记 %(n)d 人次就餐") % {"n": added})
@@ -71,17 +88,33 @@ def facility_list(request):
         "can_edit": access_for(request.user).can(Perm.EDIT)})
 
 
+# Metres, as the API's circle endpoint: a street's walk to a pastoral township's reach.
+RADIUS_MIN, RADIUS_MAX = 100, 20_000
+
+
+def _radius(request) -> int | None:
+    """The 服务半径 asked for, or None (the default) with a warning when it is not a number
+    of metres in range (full-width ５００ is 500; Arabic-Indic ٥٠٠ is not a number here)."""
+    text = unicodedata.normalize("NFKC", request.GET.get("meters", "")).strip()
+    if not text:
+        return None
+    if is_ascii_number(text) and len(text) <= 5 and RADIUS_MIN <= int(text) <= RADIUS_MAX:
+        return int(text)
+    messages.warning(request, _("服务半径应为 %(a)d 至 %(b)d 米之间的整数,已按默认半径计算")
+                     % {"a": RADIUS_MIN, "b": RADIUS_MAX})
+    return None
+
+
 @require_perm(Perm.VIEW)
 def circle(request):
     region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
-    meters = request.GET.get("meters", "")
     form = LocationForm(request.POST or None)
     done = _handle(request, form, services.location_set, _("已保存村(社区)位置"),
                    request.get_full_path())
     if done:
         return done
+    meters = _radius(request)
     return render(request, "care/circle.html", {
         "region": region, "form": form, "can_edit": access_for(request.user).can(Perm.EDIT),
-        "meters": int(meters) if meters.isdigit() else None,
-        "rows": selectors.service_circle(actor=request.user, region=region,
-                                         meters=int(meters) if meters.isdigit() else None)})
+        "meters": meters,
+        "rows": selectors.service_circle(actor=request.user, region=region, meters=meters)})
