@@ -2,14 +2,19 @@
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from linli.accounts.api import router as accounts_router
 from linli.care.api import router as care_router
-from linli.core.api_support import SessionAuth, TokenAuth, install_error_handlers
+from linli.core.api_support import (
+    SessionAuth,
+    TokenAuth,
+    declare_errors,
+    install_error_handlers,
+    signed_in_or_token,
+)
 from linli.orgs.api import router as orgs_router
 from linli.people.api import router as people_router
 from linli.regions.api import router as regions_router
@@ -28,9 +33,9 @@ api = NinjaAPI(
     version="1.0.0",
     description="青海省“邻里守望”关爱行动平台接口。会话(页面登录)或个人访问令牌"
                 "(Authorization: Bearer …)认证;错误统一为 {\"error\": {code, message, details}}。",
-    auth=[SessionAuth(), TokenAuth()],
+    auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
-    docs_decorator=login_required,
+    docs_decorator=signed_in_or_token,
     renderer=ChineseJSONRenderer(),
 )
 install_error_handlers(api)
@@ -40,3 +45,4 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/people", people_router)
 api.add_router("/visits", visits_router)
 api.add_router("/care", care_router)
+declare_errors(api)

@@ -1,14 +1,17 @@
+from typing import Literal
+
 from ninja import Router, Schema
 
 from linli.accounts.access import access_for
+from linli.accounts.roles import Bureau, Domain, Perm, Role
 
 router = Router(tags=["账户"])
 
 
 class MembershipOut(Schema):
-    role: str
+    role: Role
     role_label: str
-    bureau: str
+    bureau: Bureau | Literal[""]
     region_code: str
     region_path: str
 
@@ -17,8 +20,8 @@ class MeOut(Schema):
     username: str
     full_name: str
     region_codes: list[str]
-    domains: list[str]
-    permissions: list[str]
+    domains: list[Domain]
+    permissions: list[Perm]
     memberships: list[MembershipOut]
 
 

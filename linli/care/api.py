@@ -1,29 +1,30 @@
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from linli.care import selectors, services
-from linli.care.models import ServiceKind
+from linli.care.models import ServiceKind, ServiceRecord
+from linli.core.api_support import Id, RegionFilter, text
 from linli.regions.selectors import region_or_root
 
 router = Router(tags=["服务与助餐"])
 
 
 class ServiceIn(Schema):
-    person_id: int
+    person_id: Id
     kind: ServiceKind
     served_at: datetime
     duration_minutes: int = Field(..., ge=1, le=1440)
-    organisation_id: int | None = None
-    volunteer_id: int | None = None
-    notes: str = ""
+    organisation_id: Id | None = None
+    volunteer_id: Id | None = None
+    notes: text(ServiceRecord, "notes") = ""
 
 
 class ServiceOut(Schema):
     id: int
     person_id: int
-    kind: str
+    kind: ServiceKind
     served_at: datetime
     duration_minutes: int
 
@@ -43,7 +44,8 @@ def record_service(request, payload: ServiceIn):
 
 
 @router.get("/circle", response=list[CircleOut], summary="十五分钟养老服务圈覆盖")
-def service_circle(request, region: str = "", meters: int | None = None):
+def service_circle(request, region: RegionFilter = "",
+                   meters: int | None = Query(None, ge=100, le=20_000)):
     root = region_or_root(actor=request.auth, code=region)
     return [{"region_code": c.region.code, "region_name": c.region.name,
              "communities": c.communities, "located": c.located, "covered": c.covered,

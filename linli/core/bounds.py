@@ -20,6 +20,7 @@ DATE_MAX = date(2100, 12, 31)
 ID_MAX = 2**63 - 1  # a BigAutoField primary key
 INT_MAX = 2_147_483_647  # a PositiveIntegerField on every database
 COUNT_MAX = 1_000_000  # members, staff, seats: more than any real organisation has
+TEXT_MAX = 5000  # a TextField typed by a person: notes, reasons, a scope of activities
 PAGE_MAX = 100_000  # beyond any real list at 500 rows a page; keeps OFFSET inside 64 bits
 # How far back a visit or a service may be recorded: a clerk catching up on last year's
 # paper forms is normal, a date five years ago is a typing mistake.

@@ -1,14 +1,34 @@
 from datetime import date
+from enum import StrEnum
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from linli.core.api_support import LinliPagination
-from linli.core.errors import NotFound
+from linli.core.api_support import (
+    Count,
+    Day,
+    Id,
+    LinliPagination,
+    RegionCode,
+    RegionFilter,
+    text,
+)
 from linli.orgs import exporters, selectors, services
-from linli.orgs.models import Category, Kind, Status
+from linli.orgs.models import (
+    Category,
+    Filing,
+    FilingKind,
+    FilingStatus,
+    Kind,
+    Organisation,
+    Status,
+    TargetGroup,
+)
 from linli.regions.selectors import region_or_root
+
+TargetCode = text(TargetGroup, "code")
 
 router = Router(tags=["社会组织"])
 
@@ -16,9 +36,9 @@ router = Router(tags=["社会组织"])
 class OrganisationOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: Kind
     kind_label: str
-    category: str
+    category: Category
     credit_code: str
     region_code: str
     region_path: str
@@ -28,7 +48,7 @@ class OrganisationOut(Schema):
     business_scope: str
     target_groups: list[str]
     founded_on: date | None
-    status: str
+    status: Status
     filing_number: str
     version: int
 
@@ -46,28 +66,28 @@ class OrganisationOut(Schema):
 
 
 class OrganisationIn(Schema):
-    name: str
+    name: text(Organisation, "name", min_length=1)
     kind: Kind = Kind.COMMUNITY
     category: Category
-    credit_code: str = ""
-    region_code: str
-    authority_region_code: str
-    leader_name: str
-    leader_phone: str = ""
-    address: str = ""
-    members_count: int = Field(0, ge=0)
-    business_scope: str = ""
-    target_groups: list[str] = []
-    founded_on: date | None = None
+    credit_code: text(Organisation, "credit_code") = ""
+    region_code: RegionCode
+    authority_region_code: RegionCode
+    leader_name: text(Organisation, "leader_name", min_length=1)
+    leader_phone: text(Organisation, "leader_phone") = ""
+    address: text(Organisation, "address") = ""
+    members_count: Count = 0
+    business_scope: text(Organisation, "business_scope") = ""
+    target_groups: list[TargetCode] = Field([], max_length=50)
+    founded_on: Day | None = None
 
 
 class OrgFilterIn(Schema):
-    q: str = ""
+    q: str = Field("", max_length=100)
     kind: Kind | None = None
     category: Category | None = None
     status: Status | None = None
-    region: str = ""
-    target_group: str = ""
+    region: RegionFilter = ""
+    target_group: TargetCode = ""
 
 
 @router.get("/", response=list[OrganisationOut], summary="社会组织列表(限本人辖区)")
@@ -89,8 +109,8 @@ def hsds_organizations(request):
     return exporters.hsds_directory(selectors.organisation_list(actor=request.auth))
 
 
-@router.get("/{int:pk}", response=OrganisationOut, summary="社会组织详情")
-def get_organisation(request, pk: int):
+@router.get("/{pk}", response=OrganisationOut, summary="社会组织详情")
+def get_organisation(request, pk: Id):
     return selectors.organisation_get(actor=request.auth, pk=pk)
 
 
@@ -98,8 +118,8 @@ class FilingOut(Schema):
     id: int
     organisation_id: int
     organisation_name: str
-    kind: str
-    status: str
+    kind: FilingKind
+    status: FilingStatus
     status_label: str
     filing_region_code: str
     submitted_at: str
@@ -121,27 +141,46 @@ class FilingOut(Schema):
         return obj.submitted_at.isoformat()
 
 
+class FilingChangesIn(Schema, extra="forbid"):
+    """The filed content a 变更备案 may change (services.FILED_FIELDS)."""
+
+    name: text(Organisation, "name", min_length=1) | None = None
+    leader_name: text(Organisation, "leader_name", min_length=1) | None = None
+    address: text(Organisation, "address") | None = None
+    members_count: Count | None = None
+    business_scope: text(Organisation, "business_scope") | None = None
+    region_code: RegionCode | None = None
+
+
 class FilingIn(Schema):
-    organisation_id: int
-    kind: str
-    changes: dict = {}
-    reason: str = ""
+    organisation_id: Id
+    kind: FilingKind
+    changes: FilingChangesIn = FilingChangesIn()
+    reason: text(Filing, "reason") = ""
 
 
 class TransitionIn(Schema):
-    comment: str = ""
-    changes: dict = {}
+    comment: text(Filing, "decision_comment") = ""
+    changes: FilingChangesIn = FilingChangesIn()
+
+
+class TransitionAction(StrEnum):
+    """services.TRANSITIONS, as the path accepts it."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+    REJECT = "reject"
+    RESUBMIT = "resubmit"
+    WITHDRAW = "withdraw"
 
 
 @router.get("/filings/", response=list[FilingOut], summary="备案申请(tab: review 待我审核 · "
             "returned 退回补正 · overdue 逾期 · all 全部)")
 @paginate(LinliPagination)
-def list_filings(request, tab: str = "all"):
+def list_filings(request, tab: Literal["review", "returned", "overdue", "all"] = "all"):
     lists = {"review": selectors.filings_awaiting_my_review,
              "returned": selectors.filings_returned_to_us,
              "overdue": selectors.filings_overdue, "all": selectors.filing_list}
-    if tab not in lists:
-        raise NotFound()
     return lists[tab](actor=request.auth)
 
 
@@ -149,22 +188,24 @@ def list_filings(request, tab: str = "all"):
 def submit_filing(request, payload: FilingIn):
     org = selectors.organisation_get(actor=request.auth, pk=payload.organisation_id)
     filing = services.filing_submit(actor=request.auth, organisation=org, kind=payload.kind,
-                                    changes=payload.changes, reason=payload.reason)
+                                    changes=payload.changes.dict(exclude_none=True),
+                                    reason=payload.reason)
     return HttpStatus(201, filing)
 
 
-@router.get("/filings/{int:pk}", response=FilingOut, summary="备案申请详情")
-def get_filing(request, pk: int):
+@router.get("/filings/{pk}", response=FilingOut, summary="备案申请详情")
+def get_filing(request, pk: Id):
     return selectors.filing_get(actor=request.auth, pk=pk)
 
 
-@router.post("/filings/{int:pk}/{action}", response=FilingOut,
+@router.post("/filings/{pk}/{action}", response=FilingOut,
              summary="备案流转:approve 准予 · return 退回 · reject 不予 · resubmit 重新提交 · "
                      "withdraw 撤回")
-def transition_filing(request, pk: int, action: str, payload: TransitionIn):
+def transition_filing(request, pk: Id, action: TransitionAction, payload: TransitionIn):
     filing = selectors.filing_get(actor=request.auth, pk=pk)
-    return services.filing_transition(actor=request.auth, filing=filing, action=action,
-                                      comment=payload.comment, changes=payload.changes)
+    return services.filing_transition(actor=request.auth, filing=filing, action=str(action),
+                                      comment=payload.comment,
+                                      changes=payload.changes.dict(exclude_none=True))
 
 
 class CoverageOut(Schema):
@@ -178,7 +219,7 @@ class CoverageOut(Schema):
 
 @router.get("/stations/coverage", response=list[CoverageOut],
             summary="乡镇(街道)社工站覆盖率(目标 ≥ 70%)")
-def station_coverage(request, region: str = ""):
+def station_coverage(request, region: RegionFilter = ""):
     root = region_or_root(actor=request.auth, code=region)
     return [{"region_code": c.region.code, "region_name": c.region.name,
              "townships": c.townships, "stations": c.stations, "rate": round(c.rate, 4),

@@ -1,11 +1,15 @@
 from datetime import date
+from typing import Literal
 
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from linli.core.api_support import LinliPagination
+from linli.audit.models import Action
+from linli.audit.services import access_log_record
+from linli.core.api_support import Id, LinliPagination, RegionFilter, text
 from linli.people import selectors, services
-from linli.people.models import Risk
+from linli.people.models import Group, PersonStatus, Risk, Sex
 
 router = Router(tags=["关爱对象"])
 
@@ -15,14 +19,14 @@ class PersonOut(Schema):
     name: str
     id_masked: str
     has_id_number: bool
-    sex: str
+    sex: Sex | Literal[""]
     birth_date: date | None
     ethnicity: str
     region_code: str
     region_path: str
     groups: list[str]
-    risk: str
-    status: str
+    risk: Risk
+    status: PersonStatus
     organisation_id: int | None
     version: int
 
@@ -40,35 +44,59 @@ class PersonOut(Schema):
 
 
 class PeopleFilterIn(Schema):
-    q: str = ""
-    region: str = ""
-    group: str = ""
+    q: str = Field("", max_length=100)
+    region: RegionFilter = ""
+    group: text(Group, "code") = ""
     risk: Risk | None = None
-    status: str = "active"
+    status: PersonStatus = PersonStatus.ACTIVE
 
 
 class RevealIn(Schema):
-    reason: str
+    reason: str = Field(..., min_length=1, max_length=200)
 
 
 class RevealOut(Schema):
     id_number: str
 
 
+class LoggedPagination(LinliPagination):
+    """A page of people that holds a minor or a person of a sensitive group is logged as
+    one access-log row per request (who, filter, how many), the way opening one such file
+    is logged — never one row per person."""
+
+    def paginate_queryset(self, queryset, pagination, **params):
+        page = super().paginate_queryset(queryset, pagination, **params)
+        page["items"] = items = list(page["items"])
+        sensitive = sum(1 for person in items if selectors.is_sensitive(person))
+        if sensitive:
+            request = params["request"]
+            access_log_record(
+                actor=request.auth, action=Action.VIEW, request=request,
+                object_type="people.person",
+                object_repr=_("关爱对象列表 %(n)d 人(含未成年人或敏感人群 %(s)d 人)") % {
+                    "n": len(items), "s": sensitive},
+                reason=(_("接口查询") + " " + request.GET.urlencode())[:200])
+        return page
+
+
 @router.get("/", response=list[PersonOut], summary="关爱对象列表(限辖区和数据域)")
-@paginate(LinliPagination)
+@paginate(LoggedPagination)
 def list_people(request, filters: Query[PeopleFilterIn]):
     data = {k: v for k, v in filters.dict().items() if v}
     return selectors.people_list(actor=request.auth, filters=selectors.PeopleFilter(**data))
 
 
-@router.get("/{int:pk}", response=PersonOut, summary="关爱对象详情(身份证号遮蔽)")
-def get_person(request, pk: int):
-    return selectors.person_get(actor=request.auth, pk=pk)
+@router.get("/{pk}", response=PersonOut, summary="关爱对象详情(身份证号遮蔽)")
+def get_person(request, pk: Id):
+    person = selectors.person_get(actor=request.auth, pk=pk)
+    if selectors.is_sensitive(person):
+        access_log_record(actor=request.auth, action=Action.VIEW, obj=person, request=request,
+                          reason=_("接口查看对象档案"))
+    return person
 
 
-@router.post("/{int:pk}/reveal", response=RevealOut, summary="查看完整身份证号(记入审计日志)")
-def reveal(request, pk: int, payload: RevealIn):
+@router.post("/{pk}/reveal", response=RevealOut, summary="查看完整身份证号(记入审计日志)")
+def reveal(request, pk: Id, payload: RevealIn):
     person = selectors.person_get(actor=request.auth, pk=pk)
     number = services.id_number_reveal(actor=request.auth, person=person, reason=payload.reason,
                                        request=request)

@@ -1,29 +1,33 @@
 import uuid
 from datetime import date, datetime
+from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from linli.core.api_support import LinliPagination
-from linli.core.errors import NotFound
+from linli.core.api_support import Day, Id, LinliPagination, RegionFilter, text
 from linli.regions.selectors import region_or_root
 from linli.visits import selectors, services
-from linli.visits.models import Mode, Outcome
+from linli.visits.models import CHECKLIST, Mode, Outcome, Visit
+
+# What each point of the visit checklist (models.CHECKLIST) says, by its key.
+Checklist = dict[Literal[tuple(key for key, _label in CHECKLIST)],
+                 Annotated[str, Field(max_length=200)]]
 
 router = Router(tags=["探访"])
 
 
 class VisitIn(Schema):
     id: uuid.UUID = Field(..., description="客户端生成的编号;重复提交同一编号只记录一次")
-    person_id: int
+    person_id: Id
     visited_at: datetime
     mode: Mode
     outcome: Outcome
-    met: str = ""
-    checklist: dict = {}
-    notes: str = ""
-    needs: str = ""
+    met: text(Visit, "met") = ""
+    checklist: Checklist = {}
+    notes: text(Visit, "notes") = ""
+    needs: text(Visit, "needs") = ""
     duration_minutes: int = Field(30, ge=1, le=600)
     offline: bool = False
 
@@ -32,8 +36,8 @@ class VisitOut(Schema):
     id: uuid.UUID
     person_id: int
     visited_at: datetime
-    mode: str
-    outcome: str
+    mode: Mode
+    outcome: Outcome
     recorded_at: datetime
 
 
@@ -71,14 +75,13 @@ def record_visit(request, payload: VisitIn):
 
 @router.get("/worklist", response=list[DueOut], summary="探访工作清单(overdue/week/never/all)")
 @paginate(LinliPagination)
-def worklist(request, kind: str = "overdue", region: str = ""):
-    if kind not in selectors.WORKLISTS:
-        raise NotFound()
+def worklist(request, kind: Literal[selectors.WORKLISTS] = "overdue",
+             region: RegionFilter = ""):
     return selectors.worklist(actor=request.auth, kind=kind, region=region)
 
 
 @router.get("/rate", response=list[RateOut], summary="月探访率(本区划及下级)")
-def visit_rate(request, region: str = "", month: date | None = None):
+def visit_rate(request, region: RegionFilter = "", month: Day | None = None):
     root = region_or_root(actor=request.auth, code=region)
     return [{"region_code": r.region.code, "region_name": r.region.name, "due": r.due,
              "visited": r.visited, "rate": round(r.rate, 4)}

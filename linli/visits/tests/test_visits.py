@@ -174,6 +174,9 @@ def test_pages_and_api(personas, as_user, elder):
     payload = {"id": str(uuid.uuid4()), "person_id": elder.pk, "mode": "call",
                "visited_at": timezone.now().isoformat(), "outcome": "attention",
                "checklist": {"health": "血压偏高", "unknown": "x"}}
+    unknown = client.post("/api/v1/visits/", payload, content_type="application/json")
+    assert unknown.status_code == 422  # a checklist point the platform does not know
+    payload["checklist"] = {"health": "血压偏高"}
     first = client.post("/api/v1/visits/", payload, content_type="application/json")
     second = client.post("/api/v1/visits/", payload, content_type="application/json")
     assert (first.status_code, second.status_code) == (201, 200)
