@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
+
+from linli.core.bounds import DATE_MAX, DATE_MIN, INT_MAX, ascii_digits
 
 FOOTER_MARKERS = ("填表人", "制表人", "审核人", "填报人", "填报单位", "制表单位", "合计", "总计",
                   "备注:", "备注:", "注:", "注:", "说明:", "说明:", "联系电话:")
@@ -128,54 +131,85 @@ def read_roster(data: bytes, columns: list[Column], *, min_columns: int = 2) -> 
 
 
 # --- value parsers (raise ValueError with a Chinese message) ----------------------------
+# Python's int(), float(), str.isdigit() and re's \d all read Arabic-Indic ٣ or Devanagari ३
+# as digits; a roster's numbers go through ascii_digits (NFKC, then ASCII only) and patterns
+# spell their digits [0-9], so what is stored is what a clerk sees.
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_PATTERNS = [
-    (re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"), 3),
-    (re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"), 2),
-    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), 3),
-    (re.compile(r"^(\d{4})(\d{2})$"), 2),
-    (re.compile(r"^(\d{4})年?$"), 1),
+    (re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$"), 3),
+    (re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})月?$"), 2),
+    (re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$"), 3),
+    (re.compile(r"^([0-9]{4})([0-9]{2})$"), 2),
+    (re.compile(r"^([0-9]{4})年?$"), 1),
 ]
+_INTEGER = re.compile(r"^(-?)([0-9]+)(?:\.([0-9]*))?$")
+
+
+def _ascii_text(value: Any) -> str:
+    """The cell's text with only ASCII digits, or a ValueError saying so."""
+    try:
+        return ascii_digits(cell_text(value))
+    except ValueError:
+        raise ValueError(_("“%(v)s”含有其他文字的数字,请只用阿拉伯数字 0-9 填写")
+                         % {"v": cell_text(value)}) from None
+
+
+def _out_of_range(value: Any) -> ValueError:
+    return ValueError(_("日期“%(v)s”应在 1900 年至 2100 年之间") % {"v": cell_text(value)})
+
+
+def _in_range(day: date, value: Any) -> date:
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise _out_of_range(value)
+    return day
 
 
 def parse_date(value: Any) -> date | None:
-    """Dates as Excel serials, 1950.3, 1950年3月, 19500305, 1950-03-05 … (month-only → 1st)."""
+    """Dates as Excel serials, 1950.3, 1950年3月, 19500305, 1950-03-05 … (month-only → 1st),
+    between 1900 and 2100."""
     if value is None or cell_text(value) == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _in_range(value.date(), value)
     if isinstance(value, date):
-        return value
-    text = cell_text(value).replace(" ", "")
+        return _in_range(value, value)
+    text = _ascii_text(value).replace(" ", "")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if isinstance(value, float) and not value.is_integer():
             text = f"{value}"  # 1950.3 typed into a number cell
         elif not (1900 <= value <= 2100 or 190001 <= value <= 210012
                   or 19000101 <= value <= 21001231) and 1 <= value < 80000:
-            return _EXCEL_EPOCH + timedelta(days=int(value))  # an Excel date serial
+            return _in_range(_EXCEL_EPOCH + timedelta(days=int(value)), value)  # a serial
     for pattern, parts in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
             numbers = [int(g) for g in match.groups()] + [1] * (3 - parts)
+            if not DATE_MIN.year <= numbers[0] <= DATE_MAX.year:
+                raise _out_of_range(value)
             try:
                 return date(*numbers)
             except ValueError:
                 break
-    raise ValueError(f"无法识别的日期“{cell_text(value)}”")
+    raise ValueError(_("无法识别的日期“%(v)s”") % {"v": cell_text(value)})
 
 
-def parse_int(value: Any, *, default: int | None = None) -> int | None:
-    text = cell_text(value).replace(",", "").replace("人", "")
+def parse_int(value: Any, *, default: int | None = None, maximum: int = INT_MAX) -> int | None:
+    """A non-negative whole number typed as 12, 12.0, 1,200 or 12人, at most ``maximum``."""
+    text = _ascii_text(value).replace(",", "").replace("人", "").strip()
     if text == "":
         return default
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"“{cell_text(value)}”不是数字") from None
-    if not number.is_integer() or number < 0:
-        raise ValueError(f"“{cell_text(value)}”不是非负整数")
-    return int(number)
+    match = _INTEGER.match(text)
+    if match is None:
+        raise ValueError(_("“%(v)s”不是数字") % {"v": cell_text(value)})
+    sign, whole, fraction = match.groups()
+    if sign or (fraction or "").strip("0"):
+        raise ValueError(_("“%(v)s”不是非负整数") % {"v": cell_text(value)})
+    whole = whole.lstrip("0") or "0"
+    # Compare lengths first: int() of a 5,000-digit string is itself an error.
+    if len(whole) > len(str(maximum)) or int(whole) > maximum:
+        raise ValueError(_("“%(v)s”超出范围,最大为 %(m)d") % {"v": cell_text(value), "m": maximum})
+    return int(whole)
 
 
 YES = {"是", "有", "√", "✓", "1", "y", "yes", "true", "已建", "已建立"}
@@ -188,7 +222,7 @@ def parse_bool(value: Any) -> bool:
         return True
     if text in NO:
         return False
-    raise ValueError(f"“{cell_text(value)}”应填“是”或“否”")
+    raise ValueError(_("“%(v)s”应填“是”或“否”") % {"v": cell_text(value)})
 
 
 def split_list(value: Any) -> list[str]:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
+from linli.core.bounds import is_ascii_number
 from linli.core.errors import Invalid, NotFound
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.orgs import documents, exporters, selectors, services, support_services
@@ -291,10 +292,17 @@ def incubation_detail(request, pk: int):
         "form": form, "can_edit": selectors.can_edit_orgs(request.user)})
 
 
+TAX_DAYS_MAX = 3650
+
+
 @require_perm(Perm.VIEW)
 def tax_list(request):
     days = request.GET.get("days", "90")
-    within = int(days) if days.isdigit() else None
+    # 1 to 3,650 days (ten years, longer than any qualification runs); anything else lists
+    # them all — a bigger number would overflow the date arithmetic, a non-ASCII digit
+    # must not be read as one, and the length test keeps int() off a 5,000-digit string.
+    within = (int(days) if is_ascii_number(days) and len(days) <= 4
+              and 1 <= int(days) <= TAX_DAYS_MAX else None)
     quals = selectors.tax_qualifications(actor=request.user, expiring_within=within)
     return render(request, "orgs/tax_list.html", {"page": paginate(request, quals),
                                                   "days": within})
