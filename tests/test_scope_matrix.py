@@ -88,6 +88,7 @@ WRITES = {
     "core:import_job": "the uploader's own jobs only (tested: another user 404)",
     "core:import_commit": "the uploader's own jobs only",
     "core:import_errors": "the uploader's own jobs only",
+    "core:import_report_build": "the uploader's own jobs only (tested: another user 404)",
     "people:create": "region checked by person_register (tested)",
     "people:reveal": "another county gets 404 (people/tests/test_pages.py)",
     "people:group_add": "person fetched through the scoped selector",

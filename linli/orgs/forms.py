@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.bounds import COUNT_MAX, ID_MAX, INT_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
 from linli.orgs.models import (
     Category,
@@ -14,8 +15,14 @@ from linli.orgs.models import (
     TaxQualificationKind,
     VolunteerRole,
 )
+from linli.orgs.support_services import STAFF_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _id_field(label, **kwargs) -> forms.IntegerField:
+    """An organisation named by its id: a positive number a primary key can hold."""
+    return forms.IntegerField(label=label, min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def _region_widget(target: str = "region-options") -> forms.TextInput:
@@ -40,7 +47,8 @@ class OrganisationForm(BootstrapMixin, forms.Form):
     contact_name = forms.CharField(label=_("联系人"), max_length=32, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
     address = forms.CharField(label=_("活动场所"), max_length=200, required=False)
-    members_count = forms.IntegerField(label=_("成员人数"), min_value=0, initial=0)
+    members_count = forms.IntegerField(label=_("成员人数"), min_value=0, max_value=COUNT_MAX,
+                                       initial=0)
     business_scope = forms.CharField(label=_("业务范围"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
     target_groups = forms.MultipleChoiceField(label=_("服务对象"), required=False,
@@ -49,19 +57,26 @@ class OrganisationForm(BootstrapMixin, forms.Form):
     focus_public_concerns = forms.BooleanField(label=_("回应群众关切"), required=False)
     focus_safe_community = forms.BooleanField(label=_("推进平安社区"), required=False)
     focus_rural_revitalisation = forms.BooleanField(label=_("实施乡村振兴"), required=False)
-    founded_on = forms.DateField(label=_("成立日期"), required=False, widget=DATE)
+    founded_on = BoundedDateField(label=_("成立日期"), required=False, widget=DATE)
     led_by_local_talent = forms.BooleanField(label=_("优秀人才领办"), required=False)
     has_party_branch = forms.BooleanField(label=_("建立党组织"), required=False)
     is_charity = forms.BooleanField(label=_("慈善组织"), required=False)
     is_social_work_agency = forms.BooleanField(label=_("社会工作服务机构"), required=False)
     is_hub = forms.BooleanField(label=_("枢纽型社会组织"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0,
+                                 max_value=INT_MAX)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_groups"].choices = [(g.code, g.name)
                                                 for g in TargetGroup.objects.all()]
         self.fields["target_groups"].widget.attrs["class"] = ""
+
+    def clean(self):
+        # The hidden field's own error is never shown next to it: say it on top.
+        if "version" in self.errors:
+            self.add_error(None, _("页面已过期,请刷新后重新编辑"))
+        return super().clean()
 
 
 class FilterForm(BootstrapMixin, forms.Form):
@@ -89,7 +104,8 @@ class FilingForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("新名称"), max_length=100, required=False)
     leader_name = forms.CharField(label=_("新负责人"), max_length=32, required=False)
     address = forms.CharField(label=_("新活动场所"), max_length=200, required=False)
-    members_count = forms.IntegerField(label=_("新成员人数"), min_value=0, required=False)
+    members_count = forms.IntegerField(label=_("新成员人数"), min_value=0, max_value=COUNT_MAX,
+                                       required=False)
     business_scope = forms.CharField(label=_("新业务范围"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
     region_code = forms.CharField(label=_("新活动地域"), max_length=12, required=False,
@@ -108,36 +124,36 @@ class DecisionForm(BootstrapMixin, forms.Form):
 
 class StationForm(BootstrapMixin, forms.Form):
     established = forms.BooleanField(label=_("已建成"), required=False)
-    operator_id = forms.IntegerField(label=_("运营机构编号"), required=False,
-                                     widget=forms.TextInput(attrs={
-                                         "list": "org-options", "autocomplete": "off",
-                                         "hx-get": "/orgs/options/", "hx-trigger":
-                                         "keyup changed delay:300ms",
-                                         "hx-target": "#org-options"}))
-    staff_count = forms.IntegerField(label=_("驻站社工人数"), min_value=0, initial=0)
-    opened_on = forms.DateField(label=_("建成日期"), required=False, widget=DATE)
+    operator_id = _id_field(_("运营机构编号"), required=False,
+                            widget=forms.TextInput(attrs={
+                                "list": "org-options", "autocomplete": "off",
+                                "hx-get": "/orgs/options/", "hx-trigger":
+                                "keyup changed delay:300ms", "hx-target": "#org-options"}))
+    staff_count = forms.IntegerField(label=_("驻站社工人数"), min_value=0, max_value=STAFF_MAX,
+                                     initial=0)
+    opened_on = BoundedDateField(label=_("建成日期"), required=False, widget=DATE)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
 
 class TaxQualificationForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("资格类型"), choices=TaxQualificationKind.choices)
     document_number = forms.CharField(label=_("认定文号"), max_length=64, required=False)
-    valid_from = forms.DateField(label=_("有效期起"), widget=DATE)
-    valid_until = forms.DateField(label=_("有效期止"), widget=DATE)
+    valid_from = BoundedDateField(label=_("有效期起"), widget=DATE)
+    valid_until = BoundedDateField(label=_("有效期止"), widget=DATE)
 
 
 class IncubationBaseForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     region_code = forms.CharField(label=_("所在区划"), max_length=12, widget=_region_widget())
-    operator_id = forms.IntegerField(label=_("运营机构编号"), required=False)
-    opened_on = forms.DateField(label=_("建成日期"), required=False, widget=DATE)
+    operator_id = _id_field(_("运营机构编号"), required=False)
+    opened_on = BoundedDateField(label=_("建成日期"), required=False, widget=DATE)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
 
 class IncubationForm(BootstrapMixin, forms.Form):
-    organisation_id = forms.IntegerField(label=_("入孵组织编号"))
-    started_on = forms.DateField(label=_("入孵日期"), widget=DATE)
-    ended_on = forms.DateField(label=_("出孵日期"), required=False, widget=DATE)
+    organisation_id = _id_field(_("入孵组织编号"))
+    started_on = BoundedDateField(label=_("入孵日期"), widget=DATE)
+    ended_on = BoundedDateField(label=_("出孵日期"), required=False, widget=DATE)
     services = forms.MultipleChoiceField(label=_("提供服务"), choices=IncubationService.choices,
                                          required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -156,7 +172,7 @@ class VolunteerForm(BootstrapMixin, forms.Form):
     certification = forms.ChoiceField(label=_("职业水平"), choices=Certification.choices,
                                       required=False)
     certificate_number = forms.CharField(label=_("证书编号"), max_length=64, required=False)
-    organisation_id = forms.IntegerField(label=_("所属组织编号"), required=False)
+    organisation_id = _id_field(_("所属组织编号"), required=False)
     role = forms.ChoiceField(label=_("在组织中的身份"), choices=VolunteerRole.choices,
                              initial=VolunteerRole.VOLUNTEER)
 
@@ -164,8 +180,8 @@ class VolunteerForm(BootstrapMixin, forms.Form):
 
 
 class VolunteerJoinForm(BootstrapMixin, forms.Form):
-    organisation_id = forms.IntegerField(
-        label=_("加入组织"), help_text=_("输入组织名称检索后选择"),
+    organisation_id = _id_field(
+        _("加入组织"), help_text=_("输入组织名称检索后选择"),
         widget=forms.TextInput(attrs={"list": "org-options", "autocomplete": "off",
                                       "hx-get": "/orgs/options/", "hx-trigger":
                                       "keyup changed delay:300ms", "hx-target": "#org-options"}))

@@ -132,7 +132,13 @@ class OrganisationImporter(Importer):
         }
         if fields["founded_on"] and fields["founded_on"] > date.today():
             raise ValueError(_("成立日期晚于今天"))
+        services.check_count(fields["members_count"], field="members_count",
+                             label=_("成员人数"))
+        services.check_day(fields["founded_on"], field="founded_on", label=_("成立日期"))
         row = Row(fields=fields, region=region, authority=authority, target_groups=groups)
+        # the same rules as the services, so the preview shows what the commit would refuse
+        services.check_in_scope(self.actor, region, field="region_code", label=_("活动地域"))
+        services.check_authority_in_scope(self.actor, kind, region, authority)
         services.check_placement(kind, region, authority)
         services.check_credit_code(kind, fields["credit_code"], self._existing_pk(row),
                                     self.actor)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from linli.accounts.models import Membership, User
 from linli.accounts.roles import Role
 from linli.accounts.seeds import DEMO_PASSWORD
+from linli.core.errors import Invalid
 from linli.core.names import person_name
 from linli.core.pinyin import pinyin_keys
 from linli.orgs import services
@@ -78,6 +79,27 @@ def credit_code(rng: random.Random, kind: str, county_code: str) -> str:
     return body + credit_code_check_char(body)
 
 
+def _follows(check, *args, **kwargs) -> bool:
+    """Whether the services' own rule accepts what the seed is about to insert."""
+    try:
+        check(*args, **kwargs)
+    except Invalid:
+        return False
+    return True
+
+
+def _serves(org: Organisation, region: Region) -> bool:
+    return _follows(services.check_serves, org, region, field="operator_id", label="")
+
+
+def _placed(orgs: list[Organisation], regions: dict[str, Region]) -> list[Organisation]:
+    """Refuse to seed an organisation the services would not place there."""
+    for org in orgs:
+        services.check_placement(org.kind, regions[org.region_code],
+                                 regions[org.authority_region_code])
+    return orgs
+
+
 def _reviewers(townships: list[Region]) -> dict[str, User]:
     """The township assistant of each township (created if the seed has none yet)."""
     names = {f"t{t.code}": t for t in townships}
@@ -132,6 +154,9 @@ def _community_orgs(rng, villages, count, groups):
 def _bulk_orgs(rng, villages, count) -> list[Organisation]:
     groups = {g.code: g for g in TargetGroup.objects.all()}
     orgs, links = _community_orgs(rng, villages, count, groups)
+    places = {v.code: v for v in villages} | {r.code: r for r in Region.objects.filter(
+        code__in={o.authority_region_code for o in orgs})}
+    _placed(orgs, places)
     Organisation.objects.bulk_create(orgs, batch_size=2000)
     through = Organisation.target_groups.through
     through.objects.bulk_create([
@@ -178,6 +203,7 @@ def _registered(rng, counties) -> list[Organisation]:
                 business_scope="社会工作服务、志愿服务、公益慈善",
                 founded_on=date(rng.randint(2008, 2022), rng.randint(1, 12), 1),
                 status=Status.ACTIVE))
+    _placed(orgs, {c.code: c for c in counties})
     Organisation.objects.bulk_create(orgs, batch_size=2000)
     return orgs
 
@@ -189,20 +215,24 @@ def _support(rng, counties, registered, community):
     stations = []
     for township in townships:
         if rng.random() < 0.72:
+            # an operator the station service would accept: an agency of the same county
+            # (or registered above it), never one from another county
+            allowed = [a for a in agencies if _serves(a, township)]
             stations.append(SocialWorkStation(
                 region=township, region_code=township.code, established=True,
-                operator=rng.choice(agencies) if agencies else None,
+                operator=rng.choice(allowed) if allowed else None,
                 staff_count=rng.randint(1, 5),
                 opened_on=today - timedelta(days=rng.randint(30, 1200))))
     SocialWorkStation.objects.bulk_create(stations, batch_size=2000)
-    hubs = [o for o in registered if o.is_hub]
+    hubs = [o for o in registered if o.is_hub and _serves(o, o.region)]
     bases = IncubationBase.objects.bulk_create([
         IncubationBase(name=f"{h.region.name if h.region_id else ''}社会组织孵化基地".lstrip(),
                        region_id=h.region_id, region_code=h.region_code, operator=h,
                        opened_on=date(2021, 6, 1)) for h in hubs[: max(1, len(hubs) // 2)]])
     incubations = []
     for base in bases:
-        nearby = [o for o in community if o.region_code.startswith(base.region_code)][:8]
+        nearby = [o for o in community if o.region_code.startswith(base.region_code)
+                  and _serves(o, base.region)][:8]
         for org in nearby:
             incubations.append(Incubation(base=base, organisation=org,
                                           region_code=org.region_code,

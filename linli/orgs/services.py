@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm, Role
+from linli.core.bounds import COUNT_MAX, check_date
 from linli.core.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
 from linli.orgs.models import (
     OPEN_FILING_STATUSES,
     REGISTERED_KINDS,
+    Category,
     Filing,
     FilingAction,
     FilingEvent,
@@ -42,6 +44,10 @@ EDITABLE_FIELDS = (
 )
 
 
+# The history's change reason is a 100-character column (django-simple-history).
+REASON_MAX = 100
+
+
 def review_days() -> int:
     return getattr(settings, "LINLI_FILING_REVIEW_DAYS", 15)
 
@@ -53,26 +59,137 @@ def region_by_code(code: str, field: str) -> Region:
     return region
 
 
-def can_edit(actor, organisation: Organisation | None, region_code: str) -> bool:
+def may_edit_organisations(actor) -> bool:
     access = access_for(actor)
-    if not access.can(Perm.EDIT) or not access.sees_domain(Domain.ORGANIZATIONS):
+    return access.can(Perm.EDIT) and access.sees_domain(Domain.ORGANIZATIONS)
+
+
+def can_edit(actor, organisation: Organisation | None, region_code: str) -> bool:
+    if not may_edit_organisations(actor):
         return False
+    access = access_for(actor)
     if organisation is not None and organisation.pk in access.organisation_ids:
         return True
     return access.covers(region_code)
 
 
+# --- the checks every write of the app shares (services, importer, seeds) ----------------
+#
+# A record the actor acts on, or names by its id, that lies outside their scope answers
+# NotFound (404), so existence never leaks. A region *typed as a value* — a new record's
+# place, a changed region, a 登记管理机关 — outside the scope is refused with Invalid (422)
+# naming the field: regions are public reference data, and the clerk needs to know which
+# field to correct.
+
+def check_choice(value, choices, *, field: str, label: str) -> None:
+    """Refuse a value outside a fixed set (a kind, a status, a role) explicitly, so no
+    workflow ever falls through to a default branch with a value it does not know."""
+    if isinstance(value, str) and value in choices.values:
+        return
+    message = _("%(f)s“%(v)s”无效,应为%(c)s之一") % {
+        "f": label, "v": str(value)[:32], "c": "、".join(str(c) for c in choices.labels)}
+    raise Invalid(message, details={field: [message]})
+
+
+def check_count(value, *, field: str, label: str, maximum: int = COUNT_MAX) -> int:
+    """A count typed by a person: an integer from 0 to ``maximum`` (ASCII digits in text)."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+        message = _("%(f)s应为 0 至 %(m)d 之间的整数") % {"f": label, "m": maximum}
+        raise Invalid(message, details={field: [message]})
+    return value
+
+
+def check_day(value, *, field: str, label: str) -> date | None:
+    """A date typed by a person (a date, or ISO text from a caller): inside 1900–2100."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            message = _("%(f)s应为日期,如 2020-05-01") % {"f": label}
+            raise Invalid(message, details={field: [message]}) from None
+    if not isinstance(value, date):
+        message = _("%(f)s应为日期,如 2020-05-01") % {"f": label}
+        raise Invalid(message, details={field: [message]})
+    check_date(value, field=field, label=label)
+    return value
+
+
+def check_lengths(model, values: dict) -> None:
+    """Refuse text longer than its column (PostgreSQL would answer a 500), naming the field."""
+    for key, value in values.items():
+        try:
+            model_field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+        limit = getattr(model_field, "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            message = _("%(f)s不能超过 %(n)d 个字") % {"f": model_field.verbose_name, "n": limit}
+            raise Invalid(message, details={key: [message]})
+
+
+def check_in_scope(actor, region: Region, *, field: str, label: str,
+                   organisation: Organisation | None = None) -> None:
+    """A region typed into a write must lie inside the actor's scope. Organisation staff
+    have no region scope: they are bound to their organisation (``can_edit``) and, through
+    ``check_placement``, to its filing body or 登记管理机关."""
+    if not can_edit(actor, organisation, region.code):
+        message = _("%(f)s应在您的辖区内") % {"f": label}
+        raise Invalid(message, details={field: [message]})
+
+
+def check_authority_in_scope(actor, kind: str, region: Region, authority: Region) -> None:
+    """The 登记管理机关 / 备案机关 of a new organisation lies inside the actor's scope. The
+    one step up allowed: a village committee's staff file their village's community
+    organisation with the street (乡镇) above them."""
+    access = access_for(actor)
+    if access.covers(authority.code):
+        return
+    if (kind == Kind.COMMUNITY and authority.level == Level.TOWNSHIP
+            and region.code.startswith(authority.code) and access.covers(region.code)):
+        return
+    message = (_("登记管理机关应在您的辖区内") if kind in REGISTERED_KINDS
+               else _("备案机关应在您的辖区内"))
+    raise Invalid(message, details={"authority_region_code": [message]})
+
+
 def check_placement(kind: str, region: Region, authority: Region) -> None:
+    """Where an organisation of this kind may be: a community organisation is filed with a
+    street (乡镇) or village committee and active inside it; a registered one is registered
+    by a 民政 department of county level or above and active inside its jurisdiction."""
     if kind == Kind.COMMUNITY:
         if authority.level not in (Level.TOWNSHIP, Level.VILLAGE):
             raise Invalid(_("社区社会组织应向街道(乡镇)或村(居)委会备案"),
                           details={"authority_region_code": [_("请选择街道(乡镇)或村(居)委会")]})
-        if not region.code.startswith(authority.code[:9]):
-            raise Invalid(_("活动地域应在备案的街道(乡镇)范围内"),
-                          details={"region_code": [_("活动地域不在备案机关辖区内")]})
+        if not region.code.startswith(authority.code):
+            message = (_("活动地域应在备案的街道(乡镇)范围内") if authority.level == Level.TOWNSHIP
+                       else _("活动地域应在备案的村(居)委会范围内"))
+            raise Invalid(message, details={"region_code": [_("活动地域不在备案机关辖区内")]})
     elif authority.level > Level.COUNTY:
         raise Invalid(_("登记的社会组织应选择县级以上民政部门作为登记机关"),
                       details={"authority_region_code": [_("请选择县级以上区划")]})
+    elif not region.code.startswith(authority.code):
+        raise Invalid(_("活动地域应在登记管理机关的辖区内"),
+                      details={"region_code": [_("活动地域不在登记管理机关辖区内")]})
+
+
+def check_serves(organisation: Organisation, region: Region, *, field: str,
+                 label: str) -> None:
+    """An organisation named by a support structure (a 社工站's operator, a base's operator,
+    an incubated group) belongs to the structure's county: active in that county, or
+    registered by a department whose jurisdiction covers the place (a provincial agency).
+    A deregistered organisation serves nowhere."""
+    county = region.code[:6]
+    if organisation.status == Status.DEREGISTERED:
+        message = _("%(f)s“%(o)s”已注销") % {"f": label, "o": organisation.name}
+        raise Invalid(message, details={field: [message]})
+    if not (organisation.region_code.startswith(county)
+            or region.code.startswith(organisation.authority_region_code)):
+        message = _("%(f)s应是本县(市、区)的社会组织,或由覆盖本地的民政部门登记") % {"f": label}
+        raise Invalid(message, details={field: [message]})
 
 
 def check_credit_code(kind: str, code: str, exclude_pk: int | None, actor) -> str:
@@ -98,39 +215,62 @@ def check_credit_code(kind: str, code: str, exclude_pk: int | None, actor) -> st
 
 
 def _apply(organisation: Organisation, fields: dict) -> None:
+    """Set the editable fields and check the whole record: every path that writes an
+    organisation (page, API, importer, an approved change filing) passes here."""
     for key, value in fields.items():
         if key in EDITABLE_FIELDS:
             setattr(organisation, key, value)
+    check_choice(organisation.kind, Kind, field="kind", label=_("组织类型"))
+    check_choice(organisation.category, Category, field="category", label=_("类别"))
+    organisation.members_count = check_count(organisation.members_count,
+                                             field="members_count", label=_("成员人数"))
+    organisation.founded_on = check_day(organisation.founded_on, field="founded_on",
+                                        label=_("成立日期"))
     organisation.name = organisation.name.strip()
     if not organisation.name:
         raise Invalid(_("请填写组织名称"), details={"name": [_("必填")]})
+    check_lengths(Organisation, {f: getattr(organisation, f) for f in EDITABLE_FIELDS})
     organisation.name_pinyin, organisation.name_initials = pinyin_keys(organisation.name)
 
 
-def _set_targets(organisation: Organisation, codes) -> None:
-    if codes is not None:
-        organisation.target_groups.set(TargetGroup.objects.filter(code__in=list(codes)))
+def _target_groups(codes) -> list[TargetGroup] | None:
+    """The groups named by their codes; an unknown code is refused, never dropped."""
+    if codes is None:
+        return None
+    codes = [codes] if isinstance(codes, str) else list(codes)
+    known = {g.code: g for g in TargetGroup.objects.filter(
+        code__in=[c for c in codes if isinstance(c, str)])}
+    unknown = [str(c)[:32] for c in codes if c not in known]
+    if unknown:
+        message = _("未知的服务对象:%(c)s") % {"c": "、".join(dict.fromkeys(unknown))}
+        raise Invalid(message, details={"target_groups": [message]})
+    return list(known.values())
 
 
 @transaction.atomic
 def organisation_create(*, actor, region_code: str, authority_region_code: str,
                         target_groups=None, **fields) -> Organisation:
+    if not may_edit_organisations(actor):
+        raise NotFound()
     region = region_by_code(region_code, "region_code")
     authority = region_by_code(authority_region_code, "authority_region_code")
-    if not can_edit(actor, None, region.code):
-        raise NotFound()
     kind = fields.get("kind", Kind.COMMUNITY)
+    check_choice(kind, Kind, field="kind", label=_("组织类型"))
+    check_in_scope(actor, region, field="region_code", label=_("活动地域"))
+    check_authority_in_scope(actor, kind, region, authority)
     check_placement(kind, region, authority)
     fields["credit_code"] = check_credit_code(kind, fields.get("credit_code", ""), None, actor)
     organisation = Organisation(region=region, region_code=region.code,
                                 authority_region=authority,
                                 authority_region_code=authority.code)
     _apply(organisation, fields)
+    groups = _target_groups(target_groups)
     if kind in REGISTERED_KINDS:
         organisation.status = Status.ACTIVE  # registered elsewhere; no 备案 needed here
     _refuse_duplicate_name(organisation)
     organisation.save()
-    _set_targets(organisation, target_groups)
+    if groups is not None:
+        organisation.target_groups.set(groups)
     return organisation
 
 
@@ -162,18 +302,25 @@ def organisation_update(*, actor, organisation: Organisation, version: int,
             changing & set(FILED_FIELDS):
         raise IllegalTransition(
             _("已备案组织的名称、负责人、活动场所、成员、活动地域、业务范围须通过变更备案修改"))
+    kind = fields.get("kind", locked.kind)
+    check_choice(kind, Kind, field="kind", label=_("组织类型"))
+    region = locked.region
     if region_code and region_code != locked.region_code:
         region = region_by_code(region_code, "region_code")
-        check_placement(fields.get("kind", locked.kind), region, locked.authority_region)
+        check_in_scope(actor, region, field="region_code", label=_("活动地域"),
+                       organisation=locked)
         locked.region, locked.region_code = region, region.code
-    kind = fields.get("kind", locked.kind)
+    # Always: a change of kind moves the rules as much as a change of region does.
+    check_placement(kind, region, locked.authority_region)
     fields["credit_code"] = check_credit_code(kind, fields.get("credit_code", locked.credit_code),
                                                locked.pk, actor)
     _apply(locked, fields)
+    groups = _target_groups(target_groups)
     _refuse_duplicate_name(locked)
     locked.version += 1
     locked.save()
-    _set_targets(locked, target_groups)
+    if groups is not None:
+        locked.target_groups.set(groups)
     return locked
 
 
@@ -184,12 +331,17 @@ def organisation_set_status(*, actor, organisation: Organisation, status: str,
     access = access_for(actor)
     if not (access.can(Perm.REVIEW) and access.covers(organisation.authority_region_code)):
         raise NotFound()
+    check_choice(status, Status, field="status", label=_("状态"))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     allowed = {Status.ACTIVE: {Status.SUSPENDED}, Status.SUSPENDED: {Status.ACTIVE}}
     if status not in allowed.get(organisation.status, set()):
         raise IllegalTransition(_("组织当前为“%(s)s”,不能改为该状态") % {
             "s": organisation.get_status_display()})
     if not reason.strip():
-        raise Invalid(_("请填写原因"))
+        raise Invalid(_("请填写原因"), details={"reason": [_("必填")]})
+    if len(reason.strip()) > REASON_MAX:
+        message = _("原因不能超过 %(n)d 个字") % {"n": REASON_MAX}
+        raise Invalid(message, details={"reason": [message]})
     organisation.status = status
     organisation._change_reason = reason.strip()
     organisation.save(update_fields=["status", "updated_at"])
@@ -225,21 +377,38 @@ def _event(filing: Filing, actor, action: str, before: str, comment: str) -> Non
                                to_status=filing.status, comment=comment)
 
 
-def _validated_changes(organisation: Organisation, changes: dict) -> dict:
-    clean = {k: v for k, v in (changes or {}).items()
-             if k in FILED_FIELDS and v not in (None, "") and
-             str(getattr(organisation, k)) != str(v)}
+def _validated_changes(actor, organisation: Organisation, changes) -> dict:
+    """The new values of a 变更备案, checked as strictly as an edit would be: only filed
+    content, text of the right type and length, a bounded count, a region inside the
+    actor's scope and the filing body's area. Anything else is refused, never dropped."""
+    if not isinstance(changes, dict):
+        raise Invalid(_("变更内容格式有误"), details={"changes": [_("格式有误")]})
+    unknown = [str(k)[:32] for k in changes if k not in FILED_FIELDS]
+    if unknown:
+        message = _("变更备案只能变更名称、负责人、活动场所、成员人数、业务范围和活动地域,"
+                    "不能变更:%(k)s") % {"k": "、".join(unknown)}
+        raise Invalid(message, details={"changes": [message]})
+    clean = {}
+    for key, value in changes.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if key == "members_count":
+            value = check_count(value, field=key, label=_("成员人数"))
+        elif not isinstance(value, str):
+            label = Organisation._meta.get_field(key).verbose_name
+            raise Invalid(_("%(f)s应为文字") % {"f": label}, details={key: [_("应为文字")]})
+        else:
+            value = value.strip()
+        if str(getattr(organisation, key)) != str(value):
+            clean[key] = value
     if not clean:
         raise Invalid(_("变更备案须至少填写一项与现有备案内容不同的事项"))
-    if "members_count" in clean:
-        try:
-            clean["members_count"] = int(clean["members_count"])
-        except (TypeError, ValueError):
-            raise Invalid(_("成员人数应为整数"),
-                          details={"members_count": [_("应为整数")]}) from None
+    check_lengths(Organisation, clean)
     if "region_code" in clean:
-        check_placement(organisation.kind, region_by_code(clean["region_code"], "region_code"),
-                         organisation.authority_region)
+        region = region_by_code(clean["region_code"], "region_code")
+        check_in_scope(actor, region, field="region_code", label=_("新活动地域"),
+                       organisation=organisation)
+        check_placement(organisation.kind, region, organisation.authority_region)
     return clean
 
 
@@ -248,6 +417,7 @@ def filing_submit(*, actor, organisation: Organisation, kind: str, changes: dict
                   reason: str = "") -> Filing:
     if not can_edit(actor, organisation, organisation.region_code):
         raise NotFound()
+    check_choice(kind, FilingKind, field="kind", label=_("备案事项"))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.kind != Kind.COMMUNITY:
         raise IllegalTransition(_("只有社区社会组织向街道(乡镇)或村(居)委会备案"))
@@ -259,9 +429,11 @@ def filing_submit(*, actor, organisation: Organisation, kind: str, changes: dict
         raise IllegalTransition(_("组织状态为“%(s)s”,不能申请%(k)s") % {
             "s": organisation.get_status_display(), "k": FilingKind(kind).label})
     if kind == FilingKind.CHANGE:
-        changes = _validated_changes(organisation, changes)
-    elif kind == FilingKind.DEREGISTER and not reason.strip():
-        raise Invalid(_("注销备案须说明原因"), details={"reason": [_("必填")]})
+        changes = _validated_changes(actor, organisation, changes)
+    else:
+        changes = {}  # only a change filing carries new values
+        if kind == FilingKind.DEREGISTER and not reason.strip():
+            raise Invalid(_("注销备案须说明原因"), details={"reason": [_("必填")]})
     filing = Filing.objects.create(
         organisation=organisation, kind=kind, filing_region=organisation.authority_region,
         filing_region_code=organisation.authority_region_code, changes=changes or {},
@@ -283,6 +455,9 @@ def _next_filing_number(filing: Filing) -> str:
 
 
 def _apply_decision(filing: Filing, today: date) -> None:
+    """What an approval does, one explicit branch per kind of filing. A kind this code
+    does not know (a row written around the services) is refused: never a default that
+    changes the organisation."""
     organisation = Organisation.objects.select_for_update().get(pk=filing.organisation_id)
     if filing.kind == FilingKind.ESTABLISH:
         filing.filing_number = _next_filing_number(filing)
@@ -291,14 +466,31 @@ def _apply_decision(filing: Filing, today: date) -> None:
     elif filing.kind == FilingKind.CHANGE:
         changes = dict(filing.changes)
         if "region_code" in changes:
-            region = Region.objects.get(code=changes.pop("region_code"))
+            region = region_by_code(changes.pop("region_code"), "region_code")
+            check_placement(organisation.kind, region, organisation.authority_region)
             organisation.region, organisation.region_code = region, region.code
         _apply(organisation, changes)
-    else:
+        _refuse_duplicate_name(organisation)
+    elif filing.kind == FilingKind.DEREGISTER:
         organisation.status = Status.DEREGISTERED
+    else:
+        raise IllegalTransition(_("备案事项“%(k)s”无法识别,不能准予备案;请撤回该申请") % {
+            "k": str(filing.kind)[:32]})
     organisation._change_reason = f"{filing.get_kind_display()} #{filing.pk}"
     organisation.version += 1
     organisation.save()
+
+
+def _resubmit(actor, filing: Filing, changes) -> None:
+    """A returned filing goes back with a new due date; a change filing may bring corrected
+    values, any other kind none."""
+    if isinstance(changes, dict):
+        changes = {k: v for k, v in changes.items() if v not in (None, "")}
+    if changes and filing.kind != FilingKind.CHANGE:
+        raise Invalid(_("只有变更备案可以填写变更内容"), details={"changes": [_("不适用")]})
+    if changes:
+        filing.changes = _validated_changes(actor, filing.organisation, changes)
+    filing.due_on = timezone.localdate() + timedelta(days=review_days())
 
 
 @transaction.atomic
@@ -323,9 +515,7 @@ def filing_transition(*, actor, filing: Filing, action: str, comment: str = "",
     before, now = filing.status, timezone.now()
     filing.status = target
     if action == "resubmit":
-        if filing.kind == FilingKind.CHANGE and changes:
-            filing.changes = _validated_changes(filing.organisation, changes)
-        filing.due_on = timezone.localdate() + timedelta(days=review_days())
+        _resubmit(actor, filing, changes)
     if action in REVIEW_ACTIONS:
         filing.decided_by, filing.decided_at = actor, now
         filing.decision_comment = comment.strip()

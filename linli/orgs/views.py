@@ -146,7 +146,10 @@ def filing_create(request, pk: int):
     org = selectors.organisation_get(actor=request.user, pk=pk)
     form = FilingForm(request.POST)
     if not form.is_valid():
-        raise Invalid(_("提交的数据有误"))
+        problems = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        reasons = [f"{form.fields[n].label if n in form.fields else ''}:{p[0]}"
+                   for n, p in problems.items()]
+        raise Invalid(_("提交的数据有误:%(r)s") % {"r": ";".join(reasons)}, details=problems)
     data = form.cleaned_data
     changes = {k: data[k] for k in FilingForm.CHANGE_FIELDS if data.get(k) not in (None, "")}
     filing = services.filing_submit(actor=request.user, organisation=org, kind=data["kind"],

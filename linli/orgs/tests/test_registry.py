@@ -58,8 +58,12 @@ def test_it_keeps_community_groups_with_their_street_or_village(personas):
 
 
 def test_it_refuses_registration_outside_the_users_region(personas):
-    with pytest.raises(NotFound):
+    with pytest.raises(Invalid, match="活动地域应在您的辖区内") as refused:
         community(personas.other_county)
+    assert "region_code" in refused.value.details
+    with pytest.raises(NotFound):  # no right to register at all: nothing is disclosed
+        community(personas.auditor)
+    assert not Organisation.objects.exists()
 
 
 def test_it_refuses_a_stale_edit_instead_of_overwriting(personas, our_org):
