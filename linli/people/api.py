@@ -62,7 +62,8 @@ class RevealOut(Schema):
 class LoggedPagination(LinliPagination):
     """A page of people that holds a minor or a person of a sensitive group is logged as
     one access-log row per request (who, filter, how many), the way opening one such file
-    is logged — never one row per person."""
+    is logged — never one row per person. Items are people, or rows that carry a person's
+    birth date and domain mask (visit schedules)."""
 
     def paginate_queryset(self, queryset, pagination, **params):
         page = super().paginate_queryset(queryset, pagination, **params)
@@ -73,8 +74,8 @@ class LoggedPagination(LinliPagination):
             access_log_record(
                 actor=request.auth, action=Action.VIEW, request=request,
                 object_type="people.person",
-                object_repr=_("关爱对象列表 %(n)d 人(含未成年人或敏感人群 %(s)d 人)") % {
-                    "n": len(items), "s": sensitive},
+                object_repr=_("%(p)s %(n)d 人(含未成年人或敏感人群 %(s)d 人)") % {
+                    "p": request.path, "n": len(items), "s": sensitive},
                 reason=(_("接口查询") + " " + request.GET.urlencode())[:200])
         return page
 

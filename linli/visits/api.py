@@ -6,7 +6,8 @@ from ninja import Field, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
-from linli.core.api_support import Day, Id, LinliPagination, RegionFilter, text
+from linli.core.api_support import Day, Id, RegionFilter, text
+from linli.people.api import LoggedPagination
 from linli.regions.selectors import region_or_root
 from linli.visits import selectors, services
 from linli.visits.models import CHECKLIST, Mode, Outcome, Visit
@@ -74,7 +75,7 @@ def record_visit(request, payload: VisitIn):
 
 
 @router.get("/worklist", response=list[DueOut], summary="探访工作清单(overdue/week/never/all)")
-@paginate(LinliPagination)
+@paginate(LoggedPagination)
 def worklist(request, kind: Literal[selectors.WORKLISTS] = "overdue",
              region: RegionFilter = ""):
     return selectors.worklist(actor=request.auth, kind=kind, region=region)

@@ -42,4 +42,15 @@ def test_it_logs_a_list_holding_minors_once_per_request(client, personas, child,
     rows = list(_views().order_by("id"))
     assert len(rows) == 2  # one per request, not one per person
     assert "q=%E6%89%8D%E8%AE%A9" in rows[0].reason and "1" in rows[0].object_repr
-    assert "2 人" in rows[1].object_repr
+    assert "2 人" in rows[1].object_repr and rows[1].object_repr.startswith("/api/v1/people/")
+
+
+def test_it_logs_a_visit_worklist_holding_minors(client, child, bearer):
+    from linli.visits.seeds import ensure_policies
+    from linli.visits.services import schedules_refresh
+
+    ensure_policies()
+    schedules_refresh([child.pk])
+    answer = client.get("/api/v1/visits/worklist?kind=all", headers=bearer)
+    assert answer.json()["count"] == 1
+    assert _views().get().object_repr.startswith("/api/v1/visits/worklist")
