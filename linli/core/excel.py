@@ -9,12 +9,14 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
@@ -231,22 +233,62 @@ def split_list(value: Any) -> list[str]:
 
 # --- writing -----------------------------------------------------------------------------
 
+# What a spreadsheet runs when a cell's text starts with it (OWASP "CSV injection"):
+# = + - @, and a tab or carriage return in front of them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed number or phone (-5, +86 138 0000 0000) starts the same way but calls nothing.
+_PLAIN_NUMBER = re.compile(r"[+-][\d\s.,()-]*\d[\d\s.,()-]*")
+# Values written as typed Excel values; everything else is written as text.
+_TYPED = (bool, int, float, Decimal, date, datetime, time, timedelta)
+
+
+def formula_like(text: str) -> bool:
+    """True when a spreadsheet would read ``text`` as a formula (a plain number aside)."""
+    return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def safe_text(value: Any) -> str:
+    """``value`` as cell text that no spreadsheet runs: a formula-like start gets the
+    single quote OWASP advises, and control characters xlsx cannot hold are dropped."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return "'" + text if formula_like(text) else text
+
+
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # never a formula or an error value, whatever the text
+    return cell
+
+
+def _cell(sheet, value: Any):
+    """A value ready for a write-only row. Numbers, dates and booleans stay typed. Text
+    becomes safe_text; openpyxl would still type it as a formula (a leading "=", which
+    safe_text never leaves) or an error value ("#N/A"), so those get an explicit string
+    cell. Other text is appended as a plain str, which openpyxl writes as a string: one
+    cell object per text cell would make a 300,000-person export a quarter slower."""
+    if value is None or isinstance(value, _TYPED):
+        return value
+    text = safe_text(value)
+    return _text_cell(sheet, text) if text.startswith("=") or text in ERROR_CODES else text
+
+
 def write_xlsx(headers: list[str], rows: Iterable[Iterable[Any]], *, title: str = "") -> bytes:
-    """A plain xlsx: optional title row, bold header, frozen below it; streamed rows."""
+    """A plain xlsx: optional title row, bold header, frozen below it; streamed rows.
+    Every export goes through here, so no text reaches a spreadsheet as a formula."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\:]", " ", title or "Sheet1")[:31])
     sheet.freeze_panes = "A3" if title else "A2"
     if title:
-        sheet.append([title])
+        sheet.append([_text_cell(sheet, safe_text(title))])
     bold = Font(bold=True)
     header_cells = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = _text_cell(sheet, safe_text(text))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
