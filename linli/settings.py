@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from linli import env
 
@@ -34,6 +35,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): our own origin only, no inline script or style, so
+# an injected <script> or on…= attribute does nothing. Templates carry no inline code (a test
+# scans them); data for scripts travels in data-… attributes or <script type=application/json>.
+# No 'unsafe-inline' for styles either: htmx is told not to inject its indicator <style>
+# (base.html), ECharts tooltips are drawn on the canvas (charts.js), and Bootstrap, ECharts
+# and Swagger UI set element.style through the CSSOM, which CSP allows. TOTP QR codes are
+# inline SVG; data: images stay allowed for Bootstrap's and Swagger UI's CSS icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],  # the visit page's service worker
+        "manifest-src": [SELF],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    },
+}
+# Browser features no page of ours uses (the visit page asks for no location: the visitor
+# picks the person from their list). Sent on every response (core.middleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": "()", "autoplay": "()", "camera": "()",
+    "display-capture": "()", "encrypted-media": "()", "fullscreen": "(self)",
+    "geolocation": "()", "gyroscope": "()", "hid": "()", "magnetometer": "()",
+    "microphone": "()", "midi": "()", "payment": "()", "picture-in-picture": "()",
+    "publickey-credentials-get": "()", "screen-wake-lock": "()", "serial": "()",
+    "usb": "()", "xr-spatial-tracking": "()",
+}
+# Django's own answers to a failed CSRF check, a bad request … are English pages; ours are
+# Chinese pages, and the API's JSON error shape under /api/ (core/error_views.py).
+CSRF_FAILURE_VIEW = "linli.core.error_views.csrf_failure"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -47,6 +87,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "linli.core",
     "linli.regions",
     "linli.accounts",
@@ -61,6 +102,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise so that static files carry the policies too (no-store excepted).
+    "linli.core.middleware.ResponseHeadersMiddleware",
+    "linli.core.middleware.ApiErrorShapeMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "linli.core.middleware.ChosenLanguageMiddleware",

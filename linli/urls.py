@@ -21,3 +21,9 @@ urlpatterns = [
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "邻里守望 · 后台"
 admin.site.site_title = "邻里守望"
+
+# Chinese pages, and the API's JSON error shape under /api/ (core/error_views.py).
+handler400 = "linli.core.error_views.bad_request"
+handler403 = "linli.core.error_views.permission_denied"
+handler404 = "linli.core.error_views.page_not_found"
+handler500 = "linli.core.error_views.server_error"

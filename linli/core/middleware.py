@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
 
+from linli.core.error_views import api_error, is_api
 from linli.core.errors import DomainError, NotFound
 
 
@@ -41,4 +42,50 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class ResponseHeadersMiddleware:
+    """Permissions-Policy on every response, and ``Cache-Control: no-store`` on every
+    response but static files.
+
+    no-store everywhere rather than "where there is personal data": nearly every page and
+    API answer carries names, addresses or identity numbers under someone's scope, and a
+    list that does not today will tomorrow. A shared office computer or a proxy must keep
+    none of it. The visit page's offline copy is unaffected: its service worker stores the
+    page in the Cache API, which no-store does not govern.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}={allow}" for feature, allow in settings.PERMISSIONS_POLICY.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        static = request.path_info.startswith(settings.STATIC_URL)
+        if not static and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class ApiErrorShapeMiddleware:
+    """Under /api/, an error answered as anything but JSON becomes the API's error shape.
+
+    The error views cover what Django raises; this covers answers made without an
+    exception (ninja's plain-text 405, any HttpResponseBadRequest), so a client parsing
+    ``{"error": …}`` never meets an HTML or text body whatever produced the error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code >= 400 and is_api(request) and not response.streaming
+                and not response.headers.get("Content-Type", "").startswith("application/json")):
+            shaped = api_error(response.status_code)
+            response.content = shaped.content
+            response.headers["Content-Type"] = shaped.headers["Content-Type"]
         return response

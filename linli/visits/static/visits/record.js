@@ -3,7 +3,7 @@
 // an id made here, so a retry or a double tap is recorded once by the server.
 (function () {
   "use strict";
-  var cfg = window.LINLI_VISITS;
+  var cfg = document.getElementById("visit-page").dataset;  // addresses and messages
   var KEY = "linli-visit-queue";
   var sending = false;
 

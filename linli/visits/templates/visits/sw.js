@@ -1,9 +1,10 @@
 {% load static %}// Service worker of the visit page: keeps the page and its assets for use without signal.
-const CACHE = "linli-visits-v1";
+const CACHE = "linli-visits-v2";
 const SHELL = ["/visits/record/", "{% static 'vendor/bootstrap/bootstrap.min.css' %}",
                "{% static 'linli/linli.css' %}", "{% static 'visits/record.js' %}",
                "{% static 'visits/icon.svg' %}", "{% static 'vendor/htmx/htmx.min.js' %}",
-               "{% static 'vendor/bootstrap/bootstrap.bundle.min.js' %}"];
+               "{% static 'vendor/bootstrap/bootstrap.bundle.min.js' %}",
+               "{% static 'linli/linli.js' %}"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
