@@ -12,12 +12,26 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+class ReportStatus(models.TextChoices):
+    NONE = "", _("未生成")
+    BUILDING = "building", _("生成中")
+    READY = "ready", _("已生成")
+
+
 class ImportJob(models.Model):
-    """One uploaded roster: validated into a preview, then committed (good rows only)."""
+    """One uploaded roster: validated into a preview, then committed (good rows only).
+
+    The uploaded file is kept only while it is needed (checking, waiting for the commit,
+    committing): a failed or committed job keeps no bytes. Errors and warnings keep the
+    first KEPT rows in full (``linli.core.importing``), a count per reason and the total.
+    Lists must not load the blobs (``content``, ``errors``, ``warnings``, ``preview``,
+    ``report``): use ``importing.import_jobs_recent``.
+    """
 
     kind = models.CharField(_("导入类型"), max_length=32)
     filename = models.CharField(_("文件名"), max_length=200)
     content = models.BinaryField(editable=False)
+    file_bytes = models.PositiveIntegerField(_("文件大小"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("导入人"))
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
@@ -30,11 +44,19 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(_("更新"), default=0)
     unchanged_count = models.PositiveIntegerField(_("无变化"), default=0)
     errors = models.JSONField(default=list, editable=False)
+    error_counts = models.JSONField(default=dict, editable=False)  # reason → rows
+    warning_rows = models.PositiveIntegerField(_("提醒行"), default=0)
+    warnings = models.JSONField(default=list, editable=False)
+    warning_counts = models.JSONField(default=dict, editable=False)
     preview = models.JSONField(default=list, editable=False)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     processed_rows = models.PositiveIntegerField(_("已处理行"), default=0)
     message = models.CharField(_("说明"), max_length=200, blank=True)
-
+    # The full error report of a big previewed file, written by a background task.
+    report = models.BinaryField(null=True, editable=False)
+    report_status = models.CharField(_("错误报告"), max_length=16, blank=True,
+                                     choices=ReportStatus.choices, default=ReportStatus.NONE)
+    report_rows = models.PositiveIntegerField(_("报告已处理行"), default=0)
 
     class Meta:
         verbose_name = _("导入任务")
@@ -47,3 +69,9 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING)
+
+    @property
+    def has_file(self) -> bool:
+        """Whether the uploaded bytes are still kept (see the class docstring)."""
+        return self.status in (ImportStatus.CHECKING, ImportStatus.PREVIEWED,
+                               ImportStatus.COMMITTING)

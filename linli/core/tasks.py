@@ -21,3 +21,13 @@ def import_commit_task(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     if job.status == ImportStatus.COMMITTING:
         run_commit(job)
+
+
+@task()
+def import_report_task(job_id: int) -> None:
+    from linli.core.import_report import run_report
+    from linli.core.models import ReportStatus
+
+    job = ImportJob.objects.defer("content", "report").get(pk=job_id)
+    if job.report_status == ReportStatus.BUILDING:
+        run_report(job)

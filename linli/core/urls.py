@@ -9,4 +9,6 @@ urlpatterns = [
     path("imports/job/<int:pk>/", views.import_job, name="import_job"),
     path("imports/job/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("imports/job/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("imports/job/<int:pk>/errors/build/", views.import_report_build,
+         name="import_report_build"),
 ]

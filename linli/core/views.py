@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
-from linli.core import dashboard, importing
+from linli.core import dashboard, import_report, importing
 from linli.core.errors import Invalid, NotFound
 from linli.core.forms import BootstrapMixin
-from linli.core.models import ImportJob, ImportStatus
+from linli.core.models import ImportStatus
 
 PAGE_SIZE = 50
 
@@ -74,6 +74,8 @@ def home(request):
 
 # --- the one import flow (each app registers its Importer) -------------------------------
 
+SHOWN = 100  # error and warning rows on the page (the report has the others)
+
 
 @login_required
 def import_upload(request, kind: str):
@@ -88,7 +90,7 @@ def import_upload(request, kind: str):
             form.add_error("file", error.message)
         else:
             return redirect("core:import_job", pk=job.pk)
-    recent = ImportJob.objects.filter(created_by=request.user, kind=kind)[:10]
+    recent = importing.import_jobs_recent(actor=request.user, kind=kind)
     return render(request, "core/import_upload.html", {
         "form": form, "importer": importer, "recent": recent})
 
@@ -99,7 +101,14 @@ def import_job(request, pk: int):
     importer = importing.importer_for(actor=request.user, kind=job.kind)
     return render(request, "core/import_job.html", {
         "job": job, "importer": importer, "headers": importer.preview_headers(),
-        "errors": job.errors[:100]})
+        "errors": job.errors[:SHOWN], "warnings": job.warnings[:SHOWN], "shown": SHOWN,
+        "kept": importing.KEPT, "report_task": import_report.needs_task(job),
+        "error_counts": _by_count(job.error_counts),
+        "warning_counts": _by_count(job.warning_counts)})
+
+
+def _by_count(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: -item[1])
 
 
 @login_required
@@ -117,7 +126,20 @@ def import_commit(request, pk: int):
 @login_required
 def import_errors(request, pk: int):
     job = importing.import_job_get(actor=request.user, pk=pk)
-    response = HttpResponse(importing.error_report(job=job), content_type=(
+    try:
+        content = import_report.error_report(job=job)
+    except Invalid as error:
+        messages.error(request, error.message)
+        return redirect("core:import_job", pk=job.pk)
+    response = HttpResponse(content, content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f"attachment; filename=import-errors-{job.pk}.xlsx"
     return response
+
+
+@login_required
+@require_POST
+def import_report_build(request, pk: int):
+    job = importing.import_job_get(actor=request.user, pk=pk)
+    import_report.error_report_start(actor=request.user, job=job)
+    return redirect("core:import_job", pk=job.pk)
