@@ -10,10 +10,18 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from conftest import OUR_COUNTY, OUR_TOWNSHIP, OUR_VILLAGE
+from conftest import (
+    OTHER_COUNTY,
+    OTHER_TOWNSHIP,
+    OTHER_VILLAGE,
+    OUR_COUNTY,
+    OUR_TOWNSHIP,
+    OUR_VILLAGE,
+)
+from linli.api import api
 from linli.care import services as care_services
 from linli.orgs import services, support_services
-from linli.orgs.models import FilingKind, IncubationBase
+from linli.orgs.models import Filing, FilingKind, IncubationBase, Organisation, Volunteer
 from linli.orgs.tests.conftest import community
 from linli.people.tests.conftest import OLD_MAN, register
 from linli.visits.seeds import ensure_policies
@@ -202,3 +210,218 @@ def test_it_gives_another_county_404_or_nothing(personas, as_user, ours, name):
     assert response.status_code == (404 if kind == DETAIL else 200)
     if marker:
         assert marker not in response.content.decode()
+
+
+# --- writes that take a region ----------------------------------------------------------
+# Another county's region — or the province, or another county, as 登记管理机关 — given on
+# create or on edit is refused and changes nothing. A region typed as a value is public
+# reference data, so the refusal names the field (422 from the API; the page form shown
+# again with the error); the record being edited, if not yours, is still 404 (above).
+# name → probe(client, ours) returning (response, whether nothing changed). Every API
+# write whose body carries a region must have a probe (completeness test below).
+REGION_PROBES = {}
+SCOPE_MESSAGE = "应在您的辖区内"
+NEW_ORG = {"name": "北关社区银龄互助会", "kind": "community", "category": "life_service",
+           "region_code": OUR_VILLAGE, "authority_region_code": OUR_TOWNSHIP,
+           "leader_name": "马秀兰", "members_count": 12}
+NEW_CHARITY = {**NEW_ORG, "name": "城东区助老协会", "kind": "social_group",
+               "credit_code": "51630102MJ00000028", "authority_region_code": OUR_COUNTY}
+
+
+def probe(name):
+    def register_probe(function):
+        REGION_PROBES[name] = function
+        return function
+
+    return register_probe
+
+
+def _no_new_org():
+    return not Organisation.objects.filter(name__in=[NEW_ORG["name"],
+                                                     NEW_CHARITY["name"]]).exists()
+
+
+def _org_where(pk):
+    org = Organisation.objects.get(pk=pk)
+    return org.region_code, org.authority_region_code, org.version
+
+
+def _edit_form(org, **changes):
+    data = {f: getattr(org, f) for f in ("name", "kind", "category", "credit_code",
+                                         "leader_name", "members_count")}
+    data.update({"region_code": org.region_code, "version": org.version, **changes})
+    return data
+
+
+@probe("orgs:create · 活动地域 in another county")
+def _create_page_region(client, ours):
+    data = {**NEW_ORG, "region_code": OTHER_VILLAGE}
+    return client.post("/orgs/new/", data), _no_new_org()
+
+
+@probe("orgs:create · 登记管理机关 another county")
+def _create_page_authority(client, ours):
+    return client.post("/orgs/new/", {**NEW_CHARITY, "authority_region_code": OTHER_COUNTY}), \
+        _no_new_org()
+
+
+@probe("orgs:create · 登记管理机关 the province")
+def _create_page_province(client, ours):
+    return client.post("/orgs/new/", {**NEW_CHARITY, "authority_region_code": "63"}), \
+        _no_new_org()
+
+
+@probe("api-1.0.0:create_organisation · 活动地域 in another county")
+def _create_api_region(client, ours):
+    response = client.post("/api/v1/orgs/", {**NEW_ORG, "region_code": OTHER_VILLAGE},
+                           content_type="application/json")
+    return response, _no_new_org()
+
+
+@probe("api-1.0.0:create_organisation · 备案机关 in another county")
+def _create_api_filing_body(client, ours):
+    data = {**NEW_ORG, "region_code": OUR_VILLAGE, "authority_region_code": OTHER_TOWNSHIP}
+    return client.post("/api/v1/orgs/", data, content_type="application/json"), _no_new_org()
+
+
+@probe("api-1.0.0:create_organisation · 登记管理机关 the province")
+def _create_api_province(client, ours):
+    response = client.post("/api/v1/orgs/", {**NEW_CHARITY, "authority_region_code": "63"},
+                           content_type="application/json")
+    return response, _no_new_org()
+
+
+@probe("orgs:edit · a registered organisation moved to another county")
+def _edit_registered(client, ours):
+    org = Organisation.objects.get(pk=ours["charity"])
+    before = _org_where(org.pk)
+    response = client.post(f"/orgs/{org.pk}/edit/", _edit_form(org, region_code=OTHER_VILLAGE))
+    return response, _org_where(org.pk) == before
+
+
+@probe("orgs:edit · a community organisation moved to another county")
+def _edit_community(client, ours):
+    org = Organisation.objects.get(pk=ours["org"])
+    before = _org_where(org.pk)
+    response = client.post(f"/orgs/{org.pk}/edit/", _edit_form(org, region_code=OTHER_VILLAGE))
+    return response, _org_where(org.pk) == before
+
+
+def _no_change_filing(pk):
+    return not Filing.objects.filter(organisation_id=pk, kind=FilingKind.CHANGE).exists()
+
+
+@probe("orgs:filing_create · 变更备案 into another county")
+def _change_page(client, ours):
+    response = client.post(f"/orgs/{ours['filed']}/filings/",
+                           {"kind": "change", "region_code": OTHER_VILLAGE})
+    return response, _no_change_filing(ours["filed"])
+
+
+@probe("api-1.0.0:submit_filing · 变更备案 into another county")
+def _change_api(client, ours):
+    response = client.post("/api/v1/orgs/filings/", {
+        "organisation_id": ours["filed"], "kind": "change",
+        "changes": {"region_code": OTHER_VILLAGE}}, content_type="application/json")
+    return response, _no_change_filing(ours["filed"])
+
+
+@probe("api-1.0.0:transition_filing · resubmitted into another county")
+def _resubmit_api(client, ours):
+    org = Organisation.objects.get(pk=ours["filed"])
+    reviewer = Filing.objects.filter(organisation=org).first().decided_by
+    filing = services.filing_submit(actor=reviewer, organisation=org, kind=FilingKind.CHANGE,
+                                    changes={"leader_name": "韩永福"})
+    services.filing_transition(actor=reviewer, filing=filing, action="return", comment="补正")
+    response = client.post(f"/api/v1/orgs/filings/{filing.pk}/resubmit",
+                           {"changes": {"region_code": OTHER_VILLAGE}},
+                           content_type="application/json")
+    filing.refresh_from_db()
+    return response, filing.changes == {"leader_name": "韩永福"} and filing.status == "returned"
+
+
+@probe("orgs:incubation · a base in another county")
+def _base_page(client, ours):
+    response = client.post("/orgs/incubation/", {"name": "乐都区孵化基地",
+                                                 "region_code": OTHER_COUNTY})
+    return response, IncubationBase.objects.count() == 1
+
+
+@probe("orgs:volunteer_create · a volunteer in another county")
+def _volunteer_page(client, ours):
+    response = client.post("/orgs/volunteers/new/", {"name": "韩麦", "region_code": OTHER_VILLAGE,
+                                                     "role": "volunteer"})
+    return response, not Volunteer.objects.filter(name="韩麦").exists()
+
+
+@probe("people:create · a person in another county")
+def _person_create(client, ours):
+    from linli.people.models import Person
+    from linli.people.tests.conftest import WOMAN
+
+    response = client.post("/people/new/", {"name": "张秀英", "id_number": WOMAN,
+                                            "region_code": OTHER_VILLAGE, "risk": "low"})
+    return response, not Person.objects.filter(name="张秀英").exists()
+
+
+@probe("people:edit · a person moved to another county")
+def _person_edit(client, ours):
+    from linli.people.models import Person
+
+    person = Person.objects.get(pk=ours["person_in_care"])
+    response = client.post(f"/people/{person.pk}/edit/", {
+        "name": person.name, "region_code": OTHER_VILLAGE, "risk": person.risk,
+        "version": person.version})
+    after = Person.objects.get(pk=person.pk)
+    return response, (after.region_code, after.version) == (person.region_code, person.version)
+
+
+@pytest.fixture
+def ours_with_charity(ours):
+    charity = Organisation.objects.get(name="城东区慈善协会")
+    return {**ours, "charity": charity.pk}
+
+
+@pytest.mark.parametrize("name", sorted(REGION_PROBES))
+def test_it_refuses_another_countys_region_on_create_and_edit(personas, as_user,
+                                                              ours_with_charity, name):
+    response, unchanged = REGION_PROBES[name](as_user(personas.county), ours_with_charity)
+    assert unchanged, "the write went through"
+    body = response.content.decode()
+    if name.startswith("api-"):
+        assert response.status_code == 422, body
+        error = response.json()["error"]
+        assert SCOPE_MESSAGE in error["message"] and error["details"], body
+    else:  # the form again, the reason on it (or the error page of a form-less POST)
+        assert response.status_code in (200, 422), body
+        assert SCOPE_MESSAGE in body
+
+
+def _region_fields(schema, components, seen=()) -> bool:
+    """Whether a request body schema has a field naming a region, at any depth."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return name not in seen and _region_fields(components[name], components, (*seen, name))
+    nested = [*schema.get("allOf", []), *schema.get("anyOf", []), *schema.get("oneOf", [])]
+    nested += [v for k, v in schema.items() if k in ("items", "additionalProperties")
+               and isinstance(v, dict)]
+    for key, value in schema.get("properties", {}).items():
+        if "region" in key:
+            return True
+        nested.append(value)
+    return any(_region_fields(s, components, seen) for s in nested)
+
+
+def test_it_probes_every_api_write_that_takes_a_region():
+    document = api.get_openapi_schema()
+    components = document.get("components", {}).get("schemas", {})
+    writes = set()
+    for operations in document["paths"].values():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {})
+            schema = body.get("application/json", {}).get("schema", {})
+            if method in ("post", "put", "patch") and _region_fields(schema, components):
+                writes.add("api-1.0.0:" + operation["operationId"].split("_api_", 1)[-1])
+    probed = {name.split(" · ")[0] for name in REGION_PROBES}
+    assert writes, "the walk found no region field at all: it is broken"
+    assert writes <= probed, f"add a REGION_PROBES entry for: {writes - probed}"
