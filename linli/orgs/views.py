@@ -177,7 +177,9 @@ def tax_add(request, pk: int):
                                                **form.cleaned_data)
         messages.success(request, _("已添加税收优惠资格"))
     else:
-        messages.error(request, _("请完整填写资格类型和有效期"))
+        reasons = [f"{form.fields[n].label}:{e[0]}" for n, e in form.errors.items()
+                   if n in form.fields]
+        messages.error(request, _("请完整填写资格类型和有效期(%(r)s)") % {"r": ";".join(reasons)})
     return redirect("orgs:detail", pk=org.pk)
 
 

@@ -107,3 +107,14 @@ def test_it_refuses_out_of_range_values_in_the_support_services(personas):
     with pytest.raises(Invalid, match="请填写入孵组织"):
         support_services.incubation_add(actor=personas.county, base=base,
                                         organisation_id=None, started_on=today)
+
+
+def test_it_says_why_a_tax_qualification_form_was_refused(personas, as_user):
+    charity = community(personas.county, name="城东区慈善协会", kind="social_group",
+                        authority=OUR_COUNTY, credit_code=VALID_CODE)
+    response = as_user(personas.county).post(
+        reverse("orgs:tax_add", args=[charity.pk]),
+        {"kind": "exempt", "valid_from": "2024-01-01", "valid_until": "2200-01-01"},
+        follow=True)
+    assert "有效期止:日期应在 1900 年至 2100 年之间" in response.content.decode()
+    assert not charity.tax_qualifications.exists()
