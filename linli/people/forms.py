@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.bounds import INT_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
 from linli.people.groups import DE_FACTO_CRITERIA
 from linli.people.models import (
@@ -27,7 +28,7 @@ class PersonForm(BootstrapMixin, forms.Form):
     id_number = forms.CharField(label=_("公民身份号码"), max_length=24, required=False,
                                 help_text=_("18 位;全角数字、空格、小写 x 会自动规范"))
     no_id_reason = forms.CharField(label=_("无身份证号原因"), max_length=100, required=False)
-    birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DATE,
+    birth_date = BoundedDateField(label=_("出生日期"), required=False, widget=DATE,
                                  help_text=_("有身份证号时按身份证号确定"))
     sex = forms.ChoiceField(label=_("性别"), choices=[("", "—"), *Sex.choices], required=False)
     ethnicity = forms.ChoiceField(label=_("民族"), required=False,
@@ -46,12 +47,19 @@ class PersonForm(BootstrapMixin, forms.Form):
                                               choices=[("", "—"), *DisabilityGrade.choices],
                                               required=False)
     risk = forms.ChoiceField(label=_("风险等级"), choices=Risk.choices, initial=Risk.LOW)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0,
+                                 max_value=INT_MAX)
+
+    def clean(self):
+        # The hidden field's own error is never shown next to it: say it on top.
+        if "version" in self.errors:
+            self.add_error(None, _("页面已过期,请刷新后重新编辑"))
+        return super().clean()
 
 
 class GroupForm(BootstrapMixin, forms.Form):
     code = forms.ChoiceField(label=_("类别"))
-    started_on = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
+    started_on = BoundedDateField(label=_("起始日期"), required=False, widget=DATE)
     source = forms.CharField(label=_("来源"), max_length=64, required=False,
                              help_text=_("如:民政系统认定、村委会摸排"))
     criterion = forms.ChoiceField(label=_("认定情形(事实无人抚养儿童)"), required=False,
@@ -74,12 +82,12 @@ class ConsentForm(BootstrapMixin, forms.Form):
                               initial=_("关爱服务登记、探访与转介"))
     given_by = forms.CharField(label=_("同意人"), max_length=32)
     relation = forms.CharField(label=_("与本人关系"), max_length=16, initial="本人")
-    given_on = forms.DateField(label=_("同意日期"), widget=DATE)
+    given_on = BoundedDateField(label=_("同意日期"), widget=DATE)
 
 
 class CloseForm(BootstrapMixin, forms.Form):
     reason = forms.ChoiceField(label=_("销册原因"), choices=CloseReason.choices)
-    on = forms.DateField(label=_("销册日期"), required=False, widget=DATE)
+    on = BoundedDateField(label=_("销册日期"), required=False, widget=DATE)
 
 
 class FilterForm(BootstrapMixin, forms.Form):

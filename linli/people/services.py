@@ -11,11 +11,13 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm, domain_mask
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
+from linli.core.bounds import ID_MAX, check_date
 from linli.core.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
 from linli.people import identity
 from linli.people.models import (
     ETHNICITIES,
+    CloseReason,
     Consent,
     Contact,
     Group,
@@ -23,6 +25,7 @@ from linli.people.models import (
     Household,
     Person,
     PersonStatus,
+    Sex,
 )
 from linli.people.signals import people_changed
 from linli.regions.models import Level, Region
@@ -42,6 +45,35 @@ def _village(code: str) -> Region:
     if region is None:
         raise Invalid(_("请选择村(社区)"), details={"region_code": [_("村(社区)不存在")]})
     return region
+
+
+def _village_in_scope(actor, code: str) -> Region:
+    """The village typed into a write (a new person's, or a person's new one): a person
+    lives in a 村(社区) inside the actor's scope. Organisation staff have no region scope,
+    so they cannot place or move anyone. A region typed as a value is public reference
+    data: out of scope is refused naming the field (422), not hidden (404)."""
+    if not access_for(actor).can(Perm.EDIT):
+        raise NotFound()
+    region = _village(code)
+    if not access_for(actor).covers(region.code):
+        message = _("村(社区)应在您的辖区内")
+        raise Invalid(message, details={"region_code": [message]})
+    return region
+
+
+def _check_id(value: int | None, *, field: str, label: str) -> None:
+    """An id a client sent: a positive 64-bit integer (0 is not \"none\": None is)."""
+    if value is not None and not (isinstance(value, int) and 0 < value <= ID_MAX):
+        message = _("%(f)s编号无效") % {"f": label}
+        raise Invalid(message, details={field: [message]})
+
+
+def _check_day(value: date | None, *, field: str, label: str) -> None:
+    """A date of something that has happened: within 1900–2100 and not after today."""
+    check_date(value, field=field, label=label)
+    if value is not None and value > timezone.localdate():
+        message = _("%(f)s不能晚于今天") % {"f": label}
+        raise Invalid(message, details={field: [message]})
 
 
 def _can_edit(actor, region_code: str, person: Person | None = None) -> bool:
@@ -85,6 +117,9 @@ def _set_identity(person: Person, id_number: str | None, no_id_reason: str,
     else:
         if not no_id_reason.strip():
             raise Invalid(_("没有身份证号时须说明原因"), details={"no_id_reason": [_("必填")]})
+        _check_day(birth_date, field="birth_date", label=_("出生日期"))
+        if sex and sex not in Sex.values:
+            raise Invalid(_("请选择性别"), details={"sex": [_("请选择性别")]})
         person.no_id_reason = no_id_reason.strip()
         person.birth_date, person.sex = birth_date, sex or ""
 
@@ -115,9 +150,7 @@ def person_register(*, actor, name: str, region_code: str, id_number: str = "",
                     no_id_reason: str = "", birth_date: date | None = None,
                     sex: str | None = None, groups: list[dict] | None = None,
                     **fields) -> Registered:
-    region = _village(region_code)
-    if not _can_edit(actor, region.code):
-        raise NotFound()
+    region = _village_in_scope(actor, region_code)
     if not name.strip():
         raise Invalid(_("请填写姓名"), details={"name": [_("必填")]})
     warnings: list[str] = []
@@ -138,13 +171,34 @@ def person_register(*, actor, name: str, region_code: str, id_number: str = "",
 def _apply(person: Person, fields: dict) -> None:
     for key, value in fields.items():
         if key in EDITABLE:
-            nullable = Person._meta.get_field(key).null
-            setattr(person, key, value if value is not None or nullable else "")
+            model_field = Person._meta.get_field(key)
+            value = value if value is not None or model_field.null else ""
+            _check_value(model_field, key, value)
+            setattr(person, key, value)
     if person.ethnicity and person.ethnicity not in ETHNICITIES:
         raise Invalid(_("民族“%(e)s”不在 56 个民族之列") % {"e": person.ethnicity},
                       details={"ethnicity": [_("请选择民族")]})
     person.name = person.name.strip()
     person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+
+
+def _check_value(model_field, key: str, value) -> None:
+    """A value outside the field's choices or longer than its column is refused naming
+    the field (PostgreSQL would answer a too-long value with a 500)."""
+    label = model_field.verbose_name
+    if model_field.choices and value not in (None, "") and value not in {
+            choice for choice, _label in model_field.choices}:
+        message = _("%(f)s无效,请从列表中选择") % {"f": label}
+        raise Invalid(message, details={key: [message]})
+    limit = getattr(model_field, "max_length", None)
+    if limit and isinstance(value, str) and len(value) > limit:
+        message = _("%(f)s不能超过 %(n)d 个字") % {"f": label, "n": limit}
+        raise Invalid(message, details={key: [message]})
+
+
+def _check_values(model, **values) -> None:
+    for key, value in values.items():
+        _check_value(model._meta.get_field(key), key, value)
 
 
 @transaction.atomic
@@ -158,10 +212,8 @@ def person_update(*, actor, person: Person, version: int, region_code: str | Non
         raise Conflict(_("该对象已被他人修改,请刷新后再编辑(您的修改未保存)"))
     if locked.status != PersonStatus.ACTIVE:
         raise IllegalTransition(_("已销册的对象不能修改"))
-    if region_code and region_code != locked.region_code:
-        region = _village(region_code)
-        if not _can_edit(actor, region.code):
-            raise NotFound()
+    if region_code and region_code.strip() != locked.region_code:
+        region = _village_in_scope(actor, region_code)
         locked.region, locked.region_code = region, region.code
     _apply(locked, fields)
     locked.version += 1
@@ -176,6 +228,9 @@ def person_close(*, actor, person: Person, reason: str, on: date | None = None) 
         raise NotFound()
     if person.status != PersonStatus.ACTIVE:
         raise IllegalTransition(_("该对象已销册"))
+    if reason not in CloseReason.values:
+        raise Invalid(_("请选择销册原因"), details={"reason": [_("请选择销册原因")]})
+    _check_day(on, field="on", label=_("销册日期"))
     person.status, person.close_reason = PersonStatus.CLOSED, reason
     person.closed_on = on or timezone.localdate()
     person.version += 1
@@ -195,6 +250,7 @@ def group_add(*, actor, person: Person, code: str, started_on: date | None = Non
     if group is None:
         raise Invalid(_("未知的类别“%(c)s”") % {"c": code})
     _check_group_domain(actor, group)
+    _check_day(started_on, field="started_on", label=_("起始日期"))
     if group.needs_criterion and not criterion:
         raise Invalid(_("“%(g)s”须注明认定情形") % {"g": group.name},
                       details={"criterion": [_("必填")]})
@@ -210,9 +266,14 @@ def group_add(*, actor, person: Person, code: str, started_on: date | None = Non
 @transaction.atomic
 def group_end(*, actor, membership: GroupMembership, ended_on: date | None = None
               ) -> GroupMembership:
+    if not _can_edit(actor, membership.person.region_code, membership.person):
+        raise NotFound()
     _check_group_domain(actor, membership.group)
     if membership.ended_on is not None:
         raise IllegalTransition(_("该类别认定已终止"))
+    check_date(ended_on, field="ended_on", label=_("终止日期"))
+    if ended_on is not None and ended_on < membership.started_on:
+        raise Invalid(_("终止日期不能早于起始日期"))
     membership.ended_on = ended_on or timezone.localdate()
     membership.save(update_fields=["ended_on"])
     refresh_domains(membership.person)
@@ -223,6 +284,7 @@ def contact_add(*, actor, person: Person, name: str, relation: str, phone: str =
                 is_guardian: bool = False) -> Contact:
     if not _can_edit(actor, person.region_code, person):
         raise NotFound()
+    _check_values(Contact, name=name, relation=relation, phone=phone)
     return Contact.objects.create(person=person, name=name.strip(), relation=relation.strip(),
                                   phone=phone.strip(), is_guardian=is_guardian)
 
@@ -232,6 +294,8 @@ def consent_record(*, actor, person: Person, purpose: str, given_by: str, relati
     """PIPL Art. 31: for a child under 14 the guardian consents, not the child."""
     if not _can_edit(actor, person.region_code, person):
         raise NotFound()
+    _check_day(given_on, field="given_on", label=_("同意日期"))
+    _check_values(Consent, purpose=purpose, given_by=given_by, relation=relation)
     age = person.age(given_on)
     if age is not None and age < 14 and relation.strip() in ("", "本人"):
         raise Invalid(_("未满 14 周岁的,须由监护人同意"),
@@ -265,6 +329,9 @@ def household_link(*, actor, person: Person, other: Person, relation: str) -> Ho
         raise Invalid(_("不能与自己同户"))
     if not relation.strip():
         raise Invalid(_("请填写与户主关系"), details={"relation": [_("必填")]})
+    # a household lives at one address, in one 村(社区)
+    if person.region_code != other.region_code:
+        raise Invalid(_("同户成员须登记在同一村(社区)"))
     household = other.household
     if household is None:
         household = Household.objects.create(region=other.region,
@@ -285,15 +352,24 @@ def person_assign(*, actor, person: Person, organisation_id: int | None = None,
     from linli.accounts.models import Membership
     from linli.accounts.roles import Role
     from linli.orgs.selectors import organisation_get, volunteer_list
+    from linli.orgs.services import check_serves
 
     if not _can_edit(actor, person.region_code, person):
         raise NotFound()
-    organisation = organisation_get(actor=actor, pk=organisation_id) if organisation_id else None
+    _check_id(organisation_id, field="organisation_id", label=_("责任社会组织"))
+    _check_id(children_director_id, field="children_director_id", label=_("儿童主任"))
+    for pk in volunteer_ids or []:
+        _check_id(pk, field="volunteer_ids", label=_("结对志愿者"))
+    organisation = None
+    if organisation_id is not None:
+        organisation = organisation_get(actor=actor, pk=organisation_id)
+        check_serves(organisation, person.region, field="organisation_id",
+                     label=_("责任社会组织"))
     volunteers = list(volunteer_list(actor=actor).filter(pk__in=volunteer_ids or []))
     if len(volunteers) != len(set(volunteer_ids or [])):
         raise Invalid(_("所选志愿者不存在或不在您的辖区内"))
     director = None
-    if children_director_id:
+    if children_director_id is not None:
         director = Membership.objects.filter(
             user_id=children_director_id, role=Role.VILLAGE_STAFF, is_active=True,
             region_code=person.region_code).select_related("user").first()

@@ -10,7 +10,8 @@ from linli.accounts.roles import SENSITIVE_MASK, Perm
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
 from linli.core import sections
-from linli.core.errors import Invalid, NotFound
+from linli.core.bounds import is_ascii_number
+from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.people import exporters, selectors, services
 from linli.people.forms import (
@@ -131,7 +132,7 @@ def person_edit(request, pk: int):
         try:
             services.person_update(actor=request.user, person=person,
                                    version=form.cleaned_data["version"] or 0, **data)
-        except Invalid as error:
+        except (Invalid, Conflict) as error:  # a stale save keeps the clerk's typing
             add_form_errors(form, error)
         else:
             messages.success(request, _("已保存"))
@@ -221,8 +222,8 @@ def person_options(request):
 @require_POST
 def household_link(request, pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
-    other_pk = request.POST.get("other", "")
-    if not other_pk.isdigit():
+    other_pk = request.POST.get("other", "").strip()
+    if not is_ascii_number(other_pk):
         raise Invalid(_("请从检索结果中选择同户成员"))
     other = selectors.person_get(actor=request.user, pk=int(other_pk))
     services.household_link(actor=request.user, person=person, other=other,
@@ -235,13 +236,22 @@ def household_link(request, pk: int):
 @require_POST
 def assign(request, pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
-    ids = [int(v) for v in request.POST.get("volunteer_ids", "").replace(",", " ").split()
-           if v.isdigit()]
-    organisation = request.POST.get("organisation_id", "")
-    director = request.POST.get("children_director_id", "")
-    services.person_assign(actor=request.user, person=person,
-                           organisation_id=int(organisation) if organisation.isdigit() else None,
-                           volunteer_ids=ids,
-                           children_director_id=int(director) if director.isdigit() else None)
+    ids = [_id(v, _("结对志愿者"))
+           for v in request.POST.get("volunteer_ids", "").replace(",", " ").split()]
+    services.person_assign(
+        actor=request.user, person=person, volunteer_ids=ids,
+        organisation_id=_id(request.POST.get("organisation_id", ""), _("责任社会组织")),
+        children_director_id=_id(request.POST.get("children_director_id", ""), _("儿童主任")))
     messages.success(request, _("已更新责任分配"))
     return redirect("people:detail", pk=person.pk)
+
+
+def _id(text: str, label: str) -> int | None:
+    """An id from a picker: blank is none; anything but ASCII digits is refused, not
+    dropped (a dropped id would silently clear the assignment)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not is_ascii_number(text):
+        raise Invalid(_("%(f)s编号无效") % {"f": label})
+    return int(text)

@@ -114,8 +114,10 @@ def test_it_keeps_sensitive_domains_to_their_roles(personas):
 
 def test_it_scopes_by_region(personas, elder):
     assert elder not in set(selectors.visible_people(personas.other_county))
-    with pytest.raises(NotFound):
+    with pytest.raises(Invalid, match="应在您的辖区内"):  # the village typed: named, 422
         register(personas.other_county, name="x", id_number="", no_id_reason="x")
+    with pytest.raises(NotFound):  # the person acted on: hidden, 404
+        services.contact_add(actor=personas.other_county, person=elder, name="x", relation="x")
 
 
 def test_it_requires_a_guardians_consent_under_14(personas, child):
