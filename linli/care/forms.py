@@ -2,10 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import CanteenKind, FacilityLevel, ServiceKind
+from linli.care.services import SMALL_MAX
+from linli.core.bounds import ID_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _id_field(label, **kwargs) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def _picker(url: str, target: str) -> forms.TextInput:
@@ -15,12 +21,12 @@ def _picker(url: str, target: str) -> forms.TextInput:
 
 
 class ServiceForm(BootstrapMixin, forms.Form):
-    person_id = forms.IntegerField(label=_("服务对象"), widget=_picker("/people/options/",
-                                                                      "people-options"))
+    person_id = _id_field(_("服务对象"), widget=_picker("/people/options/", "people-options"))
     kind = forms.ChoiceField(label=_("服务类型"), choices=ServiceKind.choices)
     served_at = forms.DateTimeField(label=_("服务时间"), widget=DATETIME)
-    duration_minutes = forms.IntegerField(label=_("时长(分钟)"), min_value=1, initial=60)
-    volunteer_id = forms.IntegerField(label=_("服务人员(志愿者编号)"), required=False)
+    duration_minutes = forms.IntegerField(label=_("时长(分钟)"), min_value=1, max_value=24 * 60,
+                                          initial=60)
+    volunteer_id = _id_field(_("服务人员(志愿者编号)"), required=False)
     notes = forms.CharField(label=_("服务内容"), required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -34,12 +40,12 @@ class CanteenForm(BootstrapMixin, forms.Form):
     latitude = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6,
                                    required=False)
-    seats = forms.IntegerField(label=_("餐位"), min_value=0, initial=0)
-    operator_id = forms.IntegerField(label=_("运营方(组织编号)"), required=False)
+    seats = forms.IntegerField(label=_("餐位"), min_value=0, max_value=SMALL_MAX, initial=0)
+    operator_id = _id_field(_("运营方(组织编号)"), required=False)
 
 
 class MealsForm(BootstrapMixin, forms.Form):
-    served_on = forms.DateField(label=_("日期"), widget=DATE)
+    served_on = BoundedDateField(label=_("日期"), widget=DATE)
     person_ids = forms.CharField(label=_("就餐对象编号(空格分隔)"))
 
 
@@ -52,7 +58,7 @@ class FacilityForm(BootstrapMixin, forms.Form):
                                   widget=_picker("/regions/options/", "region-options"))
     latitude = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6)
-    beds = forms.IntegerField(label=_("床位"), min_value=0, initial=0)
+    beds = forms.IntegerField(label=_("床位"), min_value=0, max_value=SMALL_MAX, initial=0)
 
 
 class LocationForm(BootstrapMixin, forms.Form):

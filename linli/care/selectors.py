@@ -5,14 +5,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.care.models import Canteen, CommunityLocation, Facility, Meal, ServiceRecord
-from linli.core.errors import NotFound
+from linli.core.errors import Invalid, NotFound
 from linli.people.selectors import visible
 from linli.regions.models import CODE_LENGTHS, Level, Region
 
 EARTH_M = 6_371_000
+CIRCLE_METERS = (100, 20_000)  # the API schema's bounds too: a walk, not a county
 
 
 def services(*, actor, person=None) -> QuerySet[ServiceRecord]:
@@ -76,6 +78,10 @@ def service_circle(*, actor, region: Region, meters: int | None = None) -> list[
     if not access_for(actor).covers(region.code):
         raise NotFound()
     meters = meters or settings.LINLI_SERVICE_CIRCLE_METERS
+    if not CIRCLE_METERS[0] <= meters <= CIRCLE_METERS[1]:
+        message = _("服务圈半径应在 %(a)d 至 %(b)d 米之间") % {
+            "a": CIRCLE_METERS[0], "b": CIRCLE_METERS[1]}
+        raise Invalid(message, details={"meters": [message]})
     children = list(region.children.order_by("code")) if region.level < Level.TOWNSHIP else []
     length = CODE_LENGTHS[children[0].level] if children else len(region.code)
     rows = {r.code: Circle(r) for r in [region, *children]}

@@ -1,6 +1,6 @@
 """Every write of the care app: services, meals, canteens, facilities, locations."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,22 +8,67 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
-from linli.care.models import Canteen, CommunityLocation, Facility, Meal, ServiceKind, ServiceRecord
+from linli.care.models import (
+    Canteen,
+    CanteenKind,
+    CommunityLocation,
+    Facility,
+    FacilityLevel,
+    Meal,
+    ServiceKind,
+    ServiceRecord,
+)
+from linli.core.bounds import ID_MAX, check_date, check_record_time
 from linli.core.errors import Invalid, NotFound
+from linli.orgs.models import Organisation
 from linli.orgs.selectors import organisation_get, volunteer_list
+from linli.orgs.services import check_choice, check_count, check_lengths, check_serves
 from linli.orgs.support_services import volunteer_hours_add
-from linli.people.selectors import person_get
+from linli.people.selectors import person_get, visible_people
 from linli.regions.models import Level, Region
+
+SMALL_MAX = 32_767  # seats, beds: a PositiveSmallIntegerField on every database
+MEALS_MAX = 500  # people in one day's meal list: more than any canteen serves
+# where a facility of each level stands
+FACILITY_PLACES = {FacilityLevel.COUNTY: Level.COUNTY, FacilityLevel.TOWNSHIP: Level.TOWNSHIP,
+                   FacilityLevel.VILLAGE: Level.VILLAGE}
 
 
 def _editable_region(actor, code: str, level: int | None = None) -> Region:
-    region = Region.objects.filter(code=(code or "").strip()).first()
+    """The place typed into a write. Without EDIT the write is missing (404); a place
+    outside the scope or of the wrong level is refused naming the field (regions are
+    public reference data, and the clerk needs to know what to correct)."""
     access = access_for(actor)
-    if region is None or not (access.can(Perm.EDIT) and access.covers(region.code)):
+    if not access.can(Perm.EDIT):
         raise NotFound()
+    region = Region.objects.filter(code=(code or "").strip()).first()
+    if region is None:
+        _refuse("region_code", _("区划代码不存在"))
+    if not access.covers(region.code):
+        _refuse("region_code", _("所在区划应在您的辖区内"))
     if level is not None and region.level != level:
-        raise Invalid(_("请选择%(l)s") % {"l": Level(level).label})
+        _refuse("region_code", _("请选择%(l)s") % {"l": Level(level).label})
     return region
+
+
+def _refuse(field: str, message: str):
+    raise Invalid(message, details={field: [message]})
+
+
+def _check_id(value: int | None, *, field: str, label: str) -> None:
+    """An id a client sent: a positive 64-bit integer (0 is not "none": None is)."""
+    if value is not None and not (isinstance(value, int) and 0 < value <= ID_MAX):
+        _refuse(field, _("%(f)s编号无效") % {"f": label})
+
+
+def _operator(actor, operator_id: int | None, region: Region) -> Organisation | None:
+    """The operating organisation, fetched through the actor's scope, serving the place."""
+    if operator_id is None:
+        return None
+    _check_id(operator_id, field="operator_id", label=_("运营方"))
+    operator = organisation_get(actor=actor, pk=operator_id)
+    check_serves(operator, region, field="operator_id", label=_("运营方"))
+    return operator
 
 
 def _coordinates(latitude, longitude) -> None:
@@ -36,19 +81,24 @@ def _coordinates(latitude, longitude) -> None:
 def service_record(*, actor, person_id: int, kind: str, served_at: datetime,
                    duration_minutes: int, organisation_id: int | None = None,
                    volunteer_id: int | None = None, notes: str = "") -> ServiceRecord:
+    _check_id(person_id, field="person_id", label=_("服务对象"))
     person = person_get(actor=actor, pk=person_id)
     if not access_for(actor).can(Perm.EDIT):
         raise NotFound()
     if kind not in ServiceKind.values:
         raise Invalid(_("请选择服务类型"))
     if not 1 <= duration_minutes <= 24 * 60:
-        raise Invalid(_("服务时长应在 1 分钟到 24 小时之间"))
-    if served_at > timezone.now():
-        raise Invalid(_("服务时间不能晚于现在"))
-    organisation = organisation_get(actor=actor, pk=organisation_id) if organisation_id else \
-        person.organisation
+        _refuse("duration_minutes", _("服务时长应在 1 分钟到 24 小时之间"))
+    check_record_time(served_at, field="served_at", label=_("服务时间"))
+    organisation = person.organisation
+    if organisation_id is not None:
+        _check_id(organisation_id, field="organisation_id", label=_("服务组织"))
+        organisation = organisation_get(actor=actor, pk=organisation_id)
+        check_serves(organisation, person.region, field="organisation_id",
+                     label=_("服务组织"))
     volunteer = None
-    if volunteer_id:
+    if volunteer_id is not None:
+        _check_id(volunteer_id, field="volunteer_id", label=_("服务人员"))
         volunteer = volunteer_list(actor=actor).filter(pk=volunteer_id).first()
         if volunteer is None:
             raise NotFound()
@@ -65,10 +115,13 @@ def service_record(*, actor, person_id: int, kind: str, served_at: datetime,
 def canteen_create(*, actor, name: str, kind: str, region_code: str, address: str = "",
                    latitude=None, longitude=None, seats: int = 0,
                    operator_id: int | None = None) -> Canteen:
-    region = _editable_region(actor, region_code)
+    region = _editable_region(actor, region_code, Level.VILLAGE)  # in a 村(社区)
+    check_choice(kind, CanteenKind, field="kind", label=_("类型"))
+    _check_name(Canteen, name=name, address=address)
+    seats = check_count(seats, field="seats", label=_("餐位"), maximum=SMALL_MAX)
     if latitude is not None and longitude is not None:
         _coordinates(latitude, longitude)
-    operator = organisation_get(actor=actor, pk=operator_id) if operator_id else None
+    operator = _operator(actor, operator_id, region)
     return Canteen.objects.create(name=name.strip(), kind=kind, region=region,
                                   region_code=region.code, address=address.strip(),
                                   latitude=latitude, longitude=longitude, seats=seats,
@@ -76,12 +129,19 @@ def canteen_create(*, actor, name: str, kind: str, region_code: str, address: st
 
 
 def meals_record(*, actor, canteen: Canteen, person_ids: list[int], served_on: date) -> int:
-    """Who ate at the canteen that day; recording someone twice changes nothing."""
+    """Who ate at the canteen that day; recording someone twice changes nothing. Every
+    person must be one the actor may see (one scoped query for the whole list)."""
     if not (access_for(actor).can(Perm.EDIT) and access_for(actor).covers(canteen.region_code)):
         raise NotFound()
-    if served_on > timezone.localdate():
-        raise Invalid(_("日期不能晚于今天"))
-    people = [person_get(actor=actor, pk=pk) for pk in dict.fromkeys(person_ids)]
+    _check_served_on(served_on)
+    wanted = list(dict.fromkeys(person_ids))
+    if len(wanted) > MEALS_MAX:
+        _refuse("person_ids", _("一次最多登记 %(n)d 人") % {"n": MEALS_MAX})
+    for pk in wanted:
+        _check_id(pk, field="person_ids", label=_("就餐对象"))
+    people = list(visible_people(actor).filter(pk__in=wanted).only("pk", "region_code"))
+    if len(people) != len(wanted):
+        raise NotFound()
     before = Meal.objects.filter(canteen=canteen, served_on=served_on).count()
     Meal.objects.bulk_create([Meal(canteen=canteen, person=p, region_code=p.region_code,
                                    served_on=served_on) for p in people],
@@ -92,12 +152,30 @@ def meals_record(*, actor, canteen: Canteen, person_ids: list[int], served_on: d
 @transaction.atomic
 def facility_create(*, actor, name: str, level: str, kind: str, region_code: str, latitude,
                     longitude, beds: int = 0, operator_id: int | None = None) -> Facility:
-    region = _editable_region(actor, region_code)
+    check_choice(level, FacilityLevel, field="level", label=_("层级"))
+    region = _editable_region(actor, region_code, FACILITY_PLACES[level])
+    _check_name(Facility, name=name, kind=kind)
+    beds = check_count(beds, field="beds", label=_("床位"), maximum=SMALL_MAX)
     _coordinates(latitude, longitude)
-    operator = organisation_get(actor=actor, pk=operator_id) if operator_id else None
+    operator = _operator(actor, operator_id, region)
     return Facility.objects.create(name=name.strip(), level=level, kind=kind.strip(),
                                    region=region, region_code=region.code, latitude=latitude,
                                    longitude=longitude, beds=beds, operator=operator)
+
+
+def _check_name(model, **values) -> None:
+    if not values["name"].strip():
+        _refuse("name", _("请填写名称"))
+    check_lengths(model, values)
+
+
+def _check_served_on(served_on: date) -> None:
+    """A day meals were served: not after today, not before the records may reach."""
+    check_date(served_on, field="served_on", label=_("日期"))
+    if served_on > timezone.localdate():
+        _refuse("served_on", _("日期不能晚于今天"))
+    check_record_time(timezone.make_aware(datetime.combine(served_on, time.min)),
+                      field="served_on", label=_("日期"))
 
 
 def location_set(*, actor, region_code: str, latitude, longitude) -> CommunityLocation:
