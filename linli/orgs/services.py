@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm, Role
-from linli.core.bounds import COUNT_MAX, check_date
+from linli.core.bounds import COUNT_MAX, check_date, is_ascii_number
 from linli.core.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
 from linli.orgs.models import (
@@ -93,7 +93,7 @@ def check_choice(value, choices, *, field: str, label: str) -> None:
 
 def check_count(value, *, field: str, label: str, maximum: int = COUNT_MAX) -> int:
     """A count typed by a person: an integer from 0 to ``maximum`` (ASCII digits in text)."""
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+    if isinstance(value, str) and is_ascii_number(value.strip()):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
         message = _("%(f)s应为 0 至 %(m)d 之间的整数") % {"f": label, "m": maximum}
