@@ -152,7 +152,12 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
-        return api.create_response(request, error_body("http_error", str(exc)),
+        # ninja's own refusals ("Cannot parse request body" …) are English: answer the
+        # status's Chinese message, keeping ninja's words as the detail.
+        from linli.core.error_views import STATUS_ERRORS
+
+        code, message = STATUS_ERRORS.get(exc.status_code, ("http_error", str(exc)))
+        return api.create_response(request, error_body(code, message, {"reason": str(exc)}),
                                    status=exc.status_code)
 
 

@@ -193,9 +193,10 @@ def test_it_refuses_a_malformed_multipart_form_with_a_chinese_page(personas, as_
 def test_it_answers_a_malformed_multipart_api_body_in_json(personas, as_user):
     response = as_user(personas.county).post("/api/v1/orgs/", b"garbage",
                                              content_type="multipart/form-data")
-    # ninja answers it itself ("Cannot parse request body", reported: its message is
-    # api_support's to translate); the shape is what this test holds.
-    _api_error(response, 400, chinese=False)
+    # ninja refuses it itself ("Cannot parse request body"); api_support answers the
+    # status's Chinese message and keeps ninja's words as the detail.
+    _api_error(response, 400, "bad_request")
+    assert response.json()["error"]["details"] == {"reason": "Cannot parse request body"}
 
 
 def test_it_shows_a_chinese_page_for_a_bad_host(client):
