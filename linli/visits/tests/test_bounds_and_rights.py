@@ -164,3 +164,10 @@ def test_it_refuses_tightening_dates_out_of_range(personas, as_user):
         "reason": "寒潮暴雪", "starts_on": "2026-12-01", "ends_on": "3000-01-01"})
     assert "日期应在 1900 年至 2100 年之间" in response.content.decode()
     assert not Tightening.objects.exists()
+
+
+def test_it_shows_the_tightening_form_only_to_those_who_may_start_one(personas, as_user):
+    assert 'name="reason"' in as_user(personas.province_elderly).get(
+        reverse("visits:policies")).content.decode()
+    assert 'name="reason"' not in as_user(personas.province).get(
+        reverse("visits:policies")).content.decode()
