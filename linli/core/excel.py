@@ -269,6 +269,8 @@ def _cell(sheet, value: Any):
     if value is None or isinstance(value, _TYPED):
         return value
     text = safe_text(value)
+    if not text:
+        return None  # no cell at all: an error report's blank columns cost nothing
     return _text_cell(sheet, text) if text.startswith("=") or text in ERROR_CODES else text
 
 

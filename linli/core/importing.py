@@ -344,6 +344,9 @@ def import_preview(*, actor, kind: str, filename: str, content: bytes) -> Import
     importer_for(actor=actor, kind=kind)
     if len(content) > MAX_BYTES:
         raise Invalid(_("文件过大(超过 40 MB),请拆分后上传"))
+    # Under a second even for a million rows: a workbook too big is refused before it is
+    # stored (storing 25 MB costs the process 200 MB) or read.
+    check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS)
     job = ImportJob.objects.create(kind=kind, filename=filename[:200], content=content,
                                    file_bytes=len(content), created_by=actor,
                                    status=ImportStatus.CHECKING)

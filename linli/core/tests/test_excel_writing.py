@@ -74,3 +74,10 @@ def test_it_keeps_every_export_on_write_xlsx():
              if "tests" not in path.parts
              and re.search(r"^\s*(from|import) openpyxl", path.read_text(), re.M)]
     assert users == ["core/excel.py"]
+
+
+def test_it_writes_no_cell_for_empty_text():
+    content = write_xlsx(["a", "b", "c"], [["", "x", ""]])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert re.search(r'<row r="2"[^>]*><c r="B2"[^>]*>.*?</c></row>', sheet), sheet

@@ -209,6 +209,7 @@ def test_it_refuses_a_huge_workbook_before_reading_it(personas, monkeypatch):
     monkeypatch.setattr(importing, "read_roster", never)
     with pytest.raises(Invalid, match="表格超过 7 行"):
         _preview(personas.township, [GOOD] * 8)
+    assert not ImportJob.objects.exists()  # refused before its bytes were stored
 
 
 def test_it_counts_xlsx_rows_while_inflating_across_chunks(monkeypatch):
