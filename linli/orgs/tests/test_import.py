@@ -168,3 +168,13 @@ def test_it_keeps_import_from_roles_without_edit(personas, as_user):
         reverse("core:import_upload", args=["orgs"])).status_code == 404
     assert as_user(personas.county).get(
         reverse("core:import_upload", args=["nothing"])).status_code == 404
+
+
+def test_it_warns_of_formula_like_values_and_still_imports_the_row(personas):
+    row = ("北关社区棋牌队", "文体活动类", "", "东关大街街道", "北关社区", "@马秀兰", "+86 138 9700 0001",
+           "", "", "", "")
+    job = _preview(personas.county, _messy_xlsx([row], extra_sheet=False))
+    assert (job.valid_rows, job.error_rows, job.warning_rows) == (1, 0, 1)
+    assert job.warnings[0]["reason"] == "“负责人”以“@”开头,可能是公式,已按文本保存"  # not the phone
+    importing.import_commit(actor=personas.county, job=job)
+    assert Organisation.objects.get().leader_name == "@马秀兰"
