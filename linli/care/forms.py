@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import CanteenKind, FacilityLevel, ServiceKind
-from linli.care.services import SMALL_MAX
-from linli.core.bounds import ID_MAX, BoundedDateField
+from linli.core.bounds import ID_MAX, SMALL_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -18,16 +18,23 @@ from linli.care.models import (
     ServiceKind,
     ServiceRecord,
 )
-from linli.core.bounds import ID_MAX, check_date, check_record_time
+from linli.core.bounds import (
+    SMALL_MAX,
+    check_choice,
+    check_count,
+    check_date,
+    check_id,
+    check_lengths,
+    check_record_time,
+)
 from linli.core.errors import Invalid, NotFound
 from linli.orgs.models import Organisation
 from linli.orgs.selectors import organisation_get, volunteer_list
-from linli.orgs.services import check_choice, check_count, check_lengths, check_serves
+from linli.orgs.services import check_serves
 from linli.orgs.support_services import volunteer_hours_add
 from linli.people.selectors import person_get, visible_people
 from linli.regions.models import Level, Region
 
-SMALL_MAX = 32_767  # seats, beds: a PositiveSmallIntegerField on every database
 MEALS_MAX = 500  # people in one day's meal list: more than any canteen serves
 # where a facility of each level stands
 FACILITY_PLACES = {FacilityLevel.COUNTY: Level.COUNTY, FacilityLevel.TOWNSHIP: Level.TOWNSHIP,
@@ -55,17 +62,11 @@ def _refuse(field: str, message: str):
     raise Invalid(message, details={field: [message]})
 
 
-def _check_id(value: int | None, *, field: str, label: str) -> None:
-    """An id a client sent: a positive 64-bit integer (0 is not "none": None is)."""
-    if value is not None and not (isinstance(value, int) and 0 < value <= ID_MAX):
-        _refuse(field, _("%(f)s编号无效") % {"f": label})
-
-
 def _operator(actor, operator_id: int | None, region: Region) -> Organisation | None:
     """The operating organisation, fetched through the actor's scope, serving the place."""
     if operator_id is None:
         return None
-    _check_id(operator_id, field="operator_id", label=_("运营方"))
+    check_id(operator_id, field="operator_id", label=_("运营方"))
     operator = organisation_get(actor=actor, pk=operator_id)
     check_serves(operator, region, field="operator_id", label=_("运营方"))
     return operator
@@ -81,7 +82,7 @@ def _coordinates(latitude, longitude) -> None:
 def service_record(*, actor, person_id: int, kind: str, served_at: datetime,
                    duration_minutes: int, organisation_id: int | None = None,
                    volunteer_id: int | None = None, notes: str = "") -> ServiceRecord:
-    _check_id(person_id, field="person_id", label=_("服务对象"))
+    check_id(person_id, field="person_id", label=_("服务对象"))
     person = person_get(actor=actor, pk=person_id)
     if not access_for(actor).can(Perm.EDIT):
         raise NotFound()
@@ -92,13 +93,13 @@ def service_record(*, actor, person_id: int, kind: str, served_at: datetime,
     check_record_time(served_at, field="served_at", label=_("服务时间"))
     organisation = person.organisation
     if organisation_id is not None:
-        _check_id(organisation_id, field="organisation_id", label=_("服务组织"))
+        check_id(organisation_id, field="organisation_id", label=_("服务组织"))
         organisation = organisation_get(actor=actor, pk=organisation_id)
         check_serves(organisation, person.region, field="organisation_id",
                      label=_("服务组织"))
     volunteer = None
     if volunteer_id is not None:
-        _check_id(volunteer_id, field="volunteer_id", label=_("服务人员"))
+        check_id(volunteer_id, field="volunteer_id", label=_("服务人员"))
         volunteer = volunteer_list(actor=actor).filter(pk=volunteer_id).first()
         if volunteer is None:
             raise NotFound()
@@ -138,7 +139,7 @@ def meals_record(*, actor, canteen: Canteen, person_ids: list[int], served_on: d
     if len(wanted) > MEALS_MAX:
         _refuse("person_ids", _("一次最多登记 %(n)d 人") % {"n": MEALS_MAX})
     for pk in wanted:
-        _check_id(pk, field="person_ids", label=_("就餐对象"))
+        check_id(pk, field="person_ids", label=_("就餐对象"))
     people = list(visible_people(actor).filter(pk__in=wanted).only("pk", "region_code"))
     if len(people) != len(wanted):
         raise NotFound()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.bounds import COUNT_MAX, ID_MAX, INT_MAX, BoundedDateField
+from linli.core.bounds import COUNT_MAX, ID_MAX, INT_MAX, SMALL_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
 from linli.orgs.models import (
     Category,
@@ -15,7 +15,6 @@ from linli.orgs.models import (
     TaxQualificationKind,
     VolunteerRole,
 )
-from linli.orgs.support_services import STAFF_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -129,7 +128,7 @@ class StationForm(BootstrapMixin, forms.Form):
                                 "list": "org-options", "autocomplete": "off",
                                 "hx-get": "/orgs/options/", "hx-trigger":
                                 "keyup changed delay:300ms", "hx-target": "#org-options"}))
-    staff_count = forms.IntegerField(label=_("驻站社工人数"), min_value=0, max_value=STAFF_MAX,
+    staff_count = forms.IntegerField(label=_("驻站社工人数"), min_value=0, max_value=SMALL_MAX,
                                      initial=0)
     opened_on = BoundedDateField(label=_("建成日期"), required=False, widget=DATE)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)

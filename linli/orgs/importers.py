@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from linli.accounts.roles import Domain, Perm
+from linli.core import bounds
 from linli.core.excel import Column, cell_text, parse_bool, parse_date, parse_int, split_list
 from linli.core.importing import Importer, register
 from linli.orgs import services
@@ -132,9 +133,9 @@ class OrganisationImporter(Importer):
         }
         if fields["founded_on"] and fields["founded_on"] > date.today():
             raise ValueError(_("成立日期晚于今天"))
-        services.check_count(fields["members_count"], field="members_count",
+        bounds.check_count(fields["members_count"], field="members_count",
                              label=_("成员人数"))
-        services.check_day(fields["founded_on"], field="founded_on", label=_("成立日期"))
+        bounds.check_day(fields["founded_on"], field="founded_on", label=_("成立日期"))
         row = Row(fields=fields, region=region, authority=authority, target_groups=groups)
         # the same rules as the services, so the preview shows what the commit would refuse
         services.check_in_scope(self.actor, region, field="region_code", label=_("活动地域"))

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm, Role
-from linli.core.bounds import COUNT_MAX, check_date, is_ascii_number
+from linli.core.bounds import (
+    check_choice,
+    check_count,
+    check_day,
+    check_lengths,
+)
 from linli.core.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
 from linli.orgs.models import (
@@ -80,56 +85,6 @@ def can_edit(actor, organisation: Organisation | None, region_code: str) -> bool
 # place, a changed region, a 登记管理机关 — outside the scope is refused with Invalid (422)
 # naming the field: regions are public reference data, and the clerk needs to know which
 # field to correct.
-
-def check_choice(value, choices, *, field: str, label: str) -> None:
-    """Refuse a value outside a fixed set (a kind, a status, a role) explicitly, so no
-    workflow ever falls through to a default branch with a value it does not know."""
-    if isinstance(value, str) and value in choices.values:
-        return
-    message = _("%(f)s“%(v)s”无效,应为%(c)s之一") % {
-        "f": label, "v": str(value)[:32], "c": "、".join(str(c) for c in choices.labels)}
-    raise Invalid(message, details={field: [message]})
-
-
-def check_count(value, *, field: str, label: str, maximum: int = COUNT_MAX) -> int:
-    """A count typed by a person: an integer from 0 to ``maximum`` (ASCII digits in text)."""
-    if isinstance(value, str) and is_ascii_number(value.strip()):
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
-        message = _("%(f)s应为 0 至 %(m)d 之间的整数") % {"f": label, "m": maximum}
-        raise Invalid(message, details={field: [message]})
-    return value
-
-
-def check_day(value, *, field: str, label: str) -> date | None:
-    """A date typed by a person (a date, or ISO text from a caller): inside 1900–2100."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            message = _("%(f)s应为日期,如 2020-05-01") % {"f": label}
-            raise Invalid(message, details={field: [message]}) from None
-    if not isinstance(value, date):
-        message = _("%(f)s应为日期,如 2020-05-01") % {"f": label}
-        raise Invalid(message, details={field: [message]})
-    check_date(value, field=field, label=label)
-    return value
-
-
-def check_lengths(model, values: dict) -> None:
-    """Refuse text longer than its column (PostgreSQL would answer a 500), naming the field."""
-    for key, value in values.items():
-        try:
-            model_field = model._meta.get_field(key)
-        except FieldDoesNotExist:
-            continue
-        limit = getattr(model_field, "max_length", None)
-        if limit and isinstance(value, str) and len(value) > limit:
-            message = _("%(f)s不能超过 %(n)d 个字") % {"f": model_field.verbose_name, "n": limit}
-            raise Invalid(message, details={key: [message]})
-
 
 def check_in_scope(actor, region: Region, *, field: str, label: str,
                    organisation: Organisation | None = None) -> None:

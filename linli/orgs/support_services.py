@@ -6,7 +6,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
-from linli.core.bounds import ID_MAX
+from linli.core.bounds import (
+    ID_MAX,
+    SMALL_MAX,
+    check_choice,
+    check_count,
+    check_day,
+    check_lengths,
+)
 from linli.core.errors import Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
 from linli.orgs.models import (
@@ -25,19 +32,12 @@ from linli.orgs.models import (
 )
 from linli.orgs.services import (
     can_edit,
-    check_choice,
-    check_count,
-    check_day,
     check_in_scope,
-    check_lengths,
     check_serves,
     may_edit_organisations,
     region_by_code,
 )
 from linli.regions.models import Level
-
-# SocialWorkStation.staff_count is a PositiveSmallIntegerField.
-STAFF_MAX = 32_767
 
 
 def _organisation(actor, pk: int | None) -> Organisation | None:
@@ -62,7 +62,7 @@ def station_save(*, actor, region_code: str, established: bool, operator_id: int
     if not can_edit(actor, None, region.code):
         raise NotFound()  # the township is the station's key: not yours reads as missing
     staff_count = check_count(staff_count, field="staff_count", label=_("驻站社工人数"),
-                              maximum=STAFF_MAX)
+                              maximum=SMALL_MAX)
     opened_on = check_day(opened_on, field="opened_on", label=_("建成日期"))
     if established and opened_on is None:
         raise Invalid(_("已建成的社工站请填写建成日期"), details={"opened_on": [_("必填")]})

@@ -11,7 +11,7 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm, domain_mask
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
-from linli.core.bounds import ID_MAX, check_date
+from linli.core.bounds import check_date, check_id
 from linli.core.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
 from linli.people import identity
@@ -59,13 +59,6 @@ def _village_in_scope(actor, code: str) -> Region:
         message = _("村(社区)应在您的辖区内")
         raise Invalid(message, details={"region_code": [message]})
     return region
-
-
-def _check_id(value: int | None, *, field: str, label: str) -> None:
-    """An id a client sent: a positive 64-bit integer (0 is not \"none\": None is)."""
-    if value is not None and not (isinstance(value, int) and 0 < value <= ID_MAX):
-        message = _("%(f)s编号无效") % {"f": label}
-        raise Invalid(message, details={field: [message]})
 
 
 def _check_day(value: date | None, *, field: str, label: str) -> None:
@@ -356,10 +349,10 @@ def person_assign(*, actor, person: Person, organisation_id: int | None = None,
 
     if not _can_edit(actor, person.region_code, person):
         raise NotFound()
-    _check_id(organisation_id, field="organisation_id", label=_("责任社会组织"))
-    _check_id(children_director_id, field="children_director_id", label=_("儿童主任"))
+    check_id(organisation_id, field="organisation_id", label=_("责任社会组织"))
+    check_id(children_director_id, field="children_director_id", label=_("儿童主任"))
     for pk in volunteer_ids or []:
-        _check_id(pk, field="volunteer_ids", label=_("结对志愿者"))
+        check_id(pk, field="volunteer_ids", label=_("结对志愿者"))
     organisation = None
     if organisation_id is not None:
         organisation = organisation_get(actor=actor, pk=organisation_id)

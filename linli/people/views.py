@@ -10,7 +10,7 @@ from linli.accounts.roles import SENSITIVE_MASK, Perm
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
 from linli.core import sections
-from linli.core.bounds import is_ascii_number
+from linli.core.bounds import ascii_id
 from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.people import exporters, selectors, services
@@ -222,10 +222,10 @@ def person_options(request):
 @require_POST
 def household_link(request, pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
-    other_pk = request.POST.get("other", "").strip()
-    if not is_ascii_number(other_pk):
+    other_pk = _id(request.POST.get("other", ""), _("同户成员"))
+    if other_pk is None:
         raise Invalid(_("请从检索结果中选择同户成员"))
-    other = selectors.person_get(actor=request.user, pk=int(other_pk))
+    other = selectors.person_get(actor=request.user, pk=other_pk)
     services.household_link(actor=request.user, person=person, other=other,
                             relation=request.POST.get("relation", ""))
     messages.success(request, _("已登记同户关系"))
@@ -252,6 +252,4 @@ def _id(text: str, label: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not is_ascii_number(text):
-        raise Invalid(_("%(f)s编号无效") % {"f": label})
-    return int(text)
+    return ascii_id(text, field="id", label=label)

@@ -179,7 +179,7 @@ def test_it_refuses_a_birth_date_beyond_2100_on_the_form(personas, as_user):
 
 
 @pytest.mark.parametrize("field, value", [
-    ("organisation_id", str(HUGE)), ("organisation_id", "0"), ("organisation_id", "²"),
+    ("organisation_id", str(HUGE)), ("organisation_id", "0"), ("organisation_id", "٢"),
     ("volunteer_ids", f"1 {HUGE}"), ("children_director_id", "٣")])
 def test_it_answers_a_bad_id_on_the_assign_page_with_a_reason(personas, as_user, elder,
                                                                  field, value):
