@@ -67,16 +67,9 @@ class LoggedPagination(LinliPagination):
 
     def paginate_queryset(self, queryset, pagination, **params):
         page = super().paginate_queryset(queryset, pagination, **params)
-        page["items"] = items = list(page["items"])
-        sensitive = sum(1 for person in items if selectors.is_sensitive(person))
-        if sensitive:
-            request = params["request"]
-            access_log_record(
-                actor=request.auth, action=Action.VIEW, request=request,
-                object_type="people.person",
-                object_repr=_("%(p)s %(n)d 人(含未成年人或敏感人群 %(s)d 人)") % {
-                    "p": request.path, "n": len(items), "s": sensitive},
-                reason=(_("接口查询") + " " + request.GET.urlencode())[:200])
+        page["items"] = list(page["items"])
+        request = params["request"]
+        services.list_read_log(actor=request.auth, rows=page["items"], request=request)
         return page
 
 

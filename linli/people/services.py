@@ -14,7 +14,7 @@ from linli.audit.services import access_log_record
 from linli.core.bounds import check_date, check_id
 from linli.core.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
 from linli.core.pinyin import pinyin_keys
-from linli.people import identity
+from linli.people import identity, selectors
 from linli.people.models import (
     ETHNICITIES,
     CloseReason,
@@ -296,6 +296,22 @@ def consent_record(*, actor, person: Person, purpose: str, given_by: str, relati
     return Consent.objects.create(person=person, purpose=purpose.strip(),
                                   given_by=given_by.strip(), relation=relation.strip() or "本人",
                                   given_on=given_on, recorded_by=actor)
+
+
+def list_read_log(*, actor, rows, request) -> None:
+    """A list page (page or API) that shows a minor or a person of a sensitive group is
+    logged as one access-log row for the request — who, which list and filter, how many —
+    the way opening one such file is logged; never one row per person. ``rows`` are
+    people, or rows carrying a person's birth date and domain mask (visit schedules)."""
+    rows = list(rows)
+    sensitive = sum(1 for row in rows if selectors.is_sensitive(row))
+    if not sensitive:
+        return
+    access_log_record(
+        actor=actor, action=Action.VIEW, request=request, object_type="people.person",
+        object_repr=_("%(p)s %(n)d 人(含未成年人或敏感人群 %(s)d 人)") % {
+            "p": request.path, "n": len(rows), "s": sensitive},
+        reason=(_("列表查询") + " " + request.GET.urlencode())[:200])
 
 
 def id_number_reveal(*, actor, person: Person, reason: str, request=None) -> str:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.access import access_for
-from linli.accounts.roles import SENSITIVE_MASK, Perm
+from linli.accounts.roles import Perm
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
 from linli.core import sections
@@ -43,8 +43,10 @@ def person_list(request):
     people = selectors.people_list(actor=request.user, filters=filters)
     if request.GET.get("export") == "xlsx":
         return _export(request, people)
+    page = paginate(request, people)
+    services.list_read_log(actor=request.user, rows=page.object_list, request=request)
     return render(request, "people/person_list.html", {
-        "form": form, "page": paginate(request, people),
+        "form": form, "page": page,
         "can_edit": access_for(request.user).can(Perm.EDIT)})
 
 
@@ -86,15 +88,10 @@ def person_create(request):
     return render(request, "people/person_form.html", {"form": form, "group_form": group_form})
 
 
-def _is_sensitive(person) -> bool:
-    minor = person.birth_date and person.birth_date > selectors.minor_cutoff()
-    return bool(person.domain_mask & SENSITIVE_MASK) or bool(minor)
-
-
 @require_perm(Perm.VIEW)
 def person_detail(request, pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
-    if _is_sensitive(person):
+    if selectors.is_sensitive(person):
         access_log_record(actor=request.user, action=Action.VIEW, obj=person, request=request,
                           reason=_("查看对象档案"))
     access = access_for(request.user)

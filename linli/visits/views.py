@@ -11,6 +11,7 @@ from linli.accounts.roles import Perm
 from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.core.excel import write_xlsx
 from linli.core.views import add_form_errors, paginate, require_perm
+from linli.people.services import list_read_log
 from linli.regions.selectors import region_or_root
 from linli.visits import selectors, services
 from linli.visits.forms import PolicyForm, TighteningForm
@@ -29,9 +30,11 @@ def worklist(request):
     if request.GET.get("export") == "xlsx":
         return _export(request, rows, kind)
     counts = selectors.worklist_counts(actor=request.user, region=region)
+    page = paginate(request, rows, count=counts[kind])
+    list_read_log(actor=request.user, rows=page.object_list, request=request)
     return render(request, "visits/worklist.html", {
         "tab": kind, "tabs": [(k, label, counts[k]) for k, label in TABS.items()],
-        "page": paginate(request, rows, count=counts[kind]), "today": timezone.localdate(),
+        "page": page, "today": timezone.localdate(),
         "region": region})
 
 

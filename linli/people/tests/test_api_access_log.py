@@ -1,4 +1,4 @@
-"""Reads of minors and sensitive groups through the API are logged like page reads: one row
+"""Reads of minors and sensitive groups, through the API and on pages, are logged: one row
 for a file opened, one row per list request (who, filter, count), never one per person."""
 
 import pytest
@@ -54,3 +54,21 @@ def test_it_logs_a_visit_worklist_holding_minors(client, child, bearer):
     answer = client.get("/api/v1/visits/worklist?kind=all", headers=bearer)
     assert answer.json()["count"] == 1
     assert _views().get().object_repr.startswith("/api/v1/visits/worklist")
+
+
+def test_it_logs_the_people_list_page_holding_minors_once(personas, as_user, child):
+    client = as_user(personas.county)
+    assert "才让卓玛" in client.get("/people/").content.decode()
+    assert _views().get().object_repr.startswith("/people/")
+    client.get("/people/?q=马")  # nobody sensitive on this page
+    assert _views().count() == 1
+
+
+def test_it_logs_the_visit_worklist_page_holding_minors(personas, as_user, child):
+    from linli.visits.seeds import ensure_policies
+    from linli.visits.services import schedules_refresh
+
+    ensure_policies()
+    schedules_refresh([child.pk])
+    assert "才让卓玛" in as_user(personas.county).get("/visits/?tab=all").content.decode()
+    assert _views().get().object_repr.startswith("/visits/")
