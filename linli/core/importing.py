@@ -168,7 +168,7 @@ def _reason(error: Exception) -> str:
 def _sheets(importer: Importer, content: bytes) -> list:
     """The workbook's roster sheets, refused before any row is checked when it holds more
     than MAX_ROWS data rows (a big file is refused before it is even read)."""
-    check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS)
+    check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS, data_rows=MAX_ROWS)
     try:
         sheets = read_roster(content, importer.columns)
     except Exception:  # calamine raises its own errors for files that are not workbooks
@@ -346,7 +346,7 @@ def import_preview(*, actor, kind: str, filename: str, content: bytes) -> Import
         raise Invalid(_("文件过大(超过 40 MB),请拆分后上传"))
     # Under a second even for a million rows: a workbook too big is refused before it is
     # stored (storing 25 MB costs the process 200 MB) or read.
-    check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS)
+    check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS, data_rows=MAX_ROWS)
     job = ImportJob.objects.create(kind=kind, filename=filename[:200], content=content,
                                    file_bytes=len(content), created_by=actor,
                                    status=ImportStatus.CHECKING)

@@ -24,9 +24,10 @@ _ROW_MATCH_MAX = 16  # the longest text _ROW matches
 _READ = 1024 * 1024
 
 
-def check_workbook_size(data: bytes, *, max_rows: int) -> None:
+def check_workbook_size(data: bytes, *, max_rows: int, data_rows: int | None = None) -> None:
     """Refuse, with the reason, a workbook whose sheets hold more than ``max_rows`` rows
     (title, header and blank rows included) or whose XML inflates beyond MAX_XML_BYTES.
+    ``data_rows`` is the limit the clerk is told (the data rows, without that allowance).
     A file that is not a workbook passes: reading it says why it cannot be read."""
     try:
         rows = _xlsx_rows(data, max_rows) if _is_xlsx(data) else _other_rows(data, max_rows)
@@ -36,7 +37,7 @@ def check_workbook_size(data: bytes, *, max_rows: int) -> None:
         return
     if rows > max_rows:
         raise Invalid(_("表格超过 %(n)s 行,请拆分成多个文件后分批上传") % {
-            "n": f"{max_rows:,}"})
+            "n": f"{data_rows or max_rows:,}"})
 
 
 def _is_xlsx(data: bytes) -> bool:

@@ -207,7 +207,7 @@ def test_it_refuses_a_huge_workbook_before_reading_it(personas, monkeypatch):
         raise AssertionError("the workbook may not be read")
 
     monkeypatch.setattr(importing, "read_roster", never)
-    with pytest.raises(Invalid, match="表格超过 7 行"):
+    with pytest.raises(Invalid, match="表格超过 5 行"):
         _preview(personas.township, [GOOD] * 8)
     assert not ImportJob.objects.exists()  # refused before its bytes were stored
 
