@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from linli.accounts.services import api_token_create
@@ -48,6 +50,18 @@ CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.status_cod
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
 schema.app = get_wsgi_application()
 _figures: dict[str, dict] = {}
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_open():
+    """The WSGI handler closes "old" connections when a request starts and ends, and inside
+    the test's transaction the connection looks old (autocommit off): on PostgreSQL every
+    request after the first would fail. Django's own test client does the same as this."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -88,6 +88,11 @@ def bad_request(request, exception=None) -> HttpResponse:
     return _answer(request, status, "400.html", code=code, message=message, details=details)
 
 
+def bad_request_answer(request, message: str) -> HttpResponse:
+    """A 400 with our own reason: the Chinese page, or the API's JSON under /api/."""
+    return _answer(request, 400, "400.html", code="bad_request", message=message)
+
+
 def permission_denied(request, exception=None) -> HttpResponse:
     """handler403."""
     return _answer(request, 403, "403.html")

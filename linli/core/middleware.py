@@ -2,8 +2,9 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from linli.core.error_views import api_error, is_api
+from linli.core.error_views import api_error, bad_request_answer, is_api
 from linli.core.errors import DomainError, NotFound
 
 
@@ -89,3 +90,33 @@ class ApiErrorShapeMiddleware:
             response.content = shaped.content
             response.headers["Content-Type"] = shaped.headers["Content-Type"]
         return response
+
+
+class NulRefusalMiddleware:
+    """Refuse a request whose query string or text body carries a NUL character.
+
+    PostgreSQL cannot store or even compare text holding NUL (a DataError, a 500 where the
+    filter or the field is reached), while SQLite takes it silently. Page forms refuse it
+    field by field (Django's ProhibitNullCharactersValidator), but query filters and the
+    API's JSON reach the database without a form. Multipart bodies are left to the form:
+    an uploaded file may hold any byte.
+    """
+
+    TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            return bad_request_answer(request, _("请求中含有空字符(\\0),请检查后重试"))
+        return self.get_response(request)
+
+    def _carries_nul(self, request) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            return True
+        if request.content_type.startswith(self.TEXT_BODIES) and request.method != "GET":
+            body = request.body
+            return b"\x00" in body or b"%00" in body or b"\\u0000" in body
+        return False

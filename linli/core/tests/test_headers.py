@@ -244,3 +244,18 @@ def test_it_shows_a_chinese_page_on_a_server_error_without_inline_style(personas
 
 def _explode(**kwargs):
     raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/orgs/?q=%00", "/api/v1/people/?q=a%00b"])
+def test_it_refuses_a_nul_in_an_api_query_with_json(personas, as_user, url):
+    _api_error(as_user(personas.county).get(url), 400, "bad_request")
+
+
+def test_it_refuses_a_nul_in_an_api_json_body(personas, as_user):
+    response = as_user(personas.county).post(
+        "/api/v1/orgs/", '{"name": "a\\u0000b"}', content_type="application/json")
+    _api_error(response, 400, "bad_request")
+
+
+def test_it_refuses_a_nul_in_a_page_filter_with_a_chinese_page(personas, as_user):
+    _chinese_page(as_user(personas.county).get("/orgs/?q=%00"), 400, "空字符")
