@@ -145,3 +145,24 @@ def test_it_refuses_unknown_kinds_in_the_support_structures(personas, our_org):
     from linli.orgs.models import Volunteer
 
     assert not Volunteer.objects.exists()
+
+
+def test_the_migration_withdraws_open_filings_of_unknown_kinds_and_frees_the_organisation(
+        personas):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("linli.orgs.migrations.0004_withdraw_unknown_kind_filings")
+    org = filed(personas.township, personas.township)
+    bogus = Filing.objects.create(
+        organisation=org, kind="bogus", filing_region=org.authority_region,
+        filing_region_code=org.authority_region_code, submitted_by=personas.township,
+        due_on=timezone.localdate() + timedelta(days=15))
+    migration.withdraw_unknown(apps, None)
+    bogus.refresh_from_db()
+    assert bogus.status == FilingStatus.WITHDRAWN
+    assert "无法识别" in bogus.events.get(action="withdraw").comment
+    change = services.filing_submit(actor=personas.township, organisation=org,
+                                    kind=FilingKind.CHANGE, changes={"members_count": 31})
+    assert change.status == FilingStatus.SUBMITTED  # no longer blocked
