@@ -1,13 +1,15 @@
 """Finding a region from what clerks type in a roster: a code, a full name, or the short
 name (北关社区 for 北关社区居民委员会, 东关大街 for 东关大街街道), within the user's scope."""
 
+import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.core.bounds import ascii_digits, is_ascii_number
-from linli.regions.models import Region
+from linli.regions.models import Level, Region
 
 _COMMITTEE = ("社区居民委员会", "居民委员会", "村民委员会", "社区居委会", "居委会", "村委会",
               "牧民委员会", "牧委会")
@@ -67,3 +69,177 @@ class RegionLookup:
             raise ValueError(_("“%(n)s”对应多个区划,请同时填写乡镇(街道)或填写区划代码")
                              % {"n": text})
         return next(iter(matches.values()))
+
+
+# --- names as clerks write them (people rosters) ---------------------------------------
+# 村 = 村委会 = 村民委员会 (= 牧委会 in pastoral areas); 社区 = 居委会 = 社区居民委员会.
+_VILLAGE_SUFFIXES = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("社区委员会", "社区"),
+                     ("居民委员会", "社区"), ("居委会", "社区"), ("村民委员会", "村"),
+                     ("牧民委员会", "村"), ("村委会", "村"), ("牧委会", "村"), ("委会", "村"),
+                     ("社区", "社区"), ("村", "村"))
+# 街道 and 镇 and 乡 are kinds: a 乡 or 镇 renamed 街道 keeps its stem (鲁沙尔镇 → 鲁沙尔街道).
+_TOWNSHIP_KINDS = (("街道办事处", "街道"), ("街道办", "街道"), ("街道", "街道"), ("镇", "镇"),
+                   ("乡", "乡"))
+_ETHNIC = re.compile(r"(?:藏族|回族|蒙古族|土族|撒拉族|哈萨克族)?(?:民族)?$")
+# A group, team or house number after the village: 3组, 二社, 一队, 45号, 第三村民小组.
+_NUMBERS = re.compile(r"第?[0-9一二三四五六七八九十百零〇两]+"
+                      r"(?:村民小组|小组|组|社(?!区)|队|号|栋|幢|单元|户|排|巷|楼|室).*$")
+# One place name of an address: everything up to the next suffix of a division.
+_PLACE = re.compile(r".+?(?:街道办事处|街道办|街道|民族乡|镇|乡"
+                    r"|社区居民委员会|社区居委会|社区委员会|居民委员会|居委会"
+                    r"|村民委员会|牧民委员会|村委会|牧委会|社区|村"
+                    r"|自治州|州|地区|市|自治县|县|区|行委)")
+_SUFFIX_ONLY = {"社区", "居委会", "村委会", "委员会", "居民委员会", "村民委员会", "社区居民委员会"}
+
+
+def plain(text: str) -> str:
+    """NFKC without any space: how names are compared."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def village_stem(name: str) -> tuple[str, str]:
+    """北关社区居民委员会 → (北关, 社区); 友谊村村民委员会 → (友谊, 村); 扎玛村(一村)委会 →
+    (扎玛, 村); a name without a known suffix → (name, "")."""
+    name = re.sub(r"\([^)]*\)", "", plain(name))
+    for suffix, kind in _VILLAGE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            if kind == "村" and stem.endswith("村") and len(stem) >= 2:
+                stem = stem[:-1]  # 友谊村村民委员会, 新村村委会 (and 新村 typed) → 新
+            return stem, kind
+    return name, ""
+
+
+def township_stem(name: str) -> tuple[str, str]:
+    """鲁沙尔镇 → (鲁沙尔, 镇); 群加藏族乡 → (群加, 乡); 东关大街街道 → (东关大街, 街道)."""
+    name = plain(name)
+    for suffix, kind in _TOWNSHIP_KINDS:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            stem = name[: -len(suffix)]
+            if kind == "乡":
+                stem = _ETHNIC.sub("", stem) or stem
+            return stem, kind
+    return name, ""
+
+
+def without_numbers(text: str) -> str:
+    """The village part of 某某村3组45号: 某某村."""
+    return _NUMBERS.sub("", plain(text))
+
+
+def address_places(text: str) -> tuple[str, str]:
+    """The township and the village written in an address, as typed ('' when absent):
+    青海省西宁市城东区东关大街街道北关社区 → (东关大街街道, 北关社区); 某某村3组 → ('', 某某村)."""
+    tokens: list[str] = []
+    for match in _PLACE.finditer(plain(text)):
+        token = match.group()
+        if tokens and token in _SUFFIX_ONLY:
+            tokens[-1] += token  # 新村 + 社区: one name split at an inner suffix
+        else:
+            tokens.append(token)
+    township = village = ""
+    for token in tokens:
+        if not village and township_stem(token)[1] and not township:
+            township = token
+        elif village_stem(token)[1]:
+            village = token
+            break
+    return township, village
+
+
+class NotInScope(ValueError):
+    """No region of that name in the actor's scope (whether it exists elsewhere is not said)."""
+
+
+class Ambiguous(ValueError):
+    """Several regions of the actor's scope answer to the name; the reason lists them."""
+
+
+@dataclass
+class Found:
+    region: Region
+    warnings: list[str] = field(default_factory=list)
+
+
+def _place_path(region: Region, others: list[Region]) -> str:
+    """乡镇/村 — with the county in front when the candidates lie in several counties."""
+    parts = region.path.split("/")
+    counties = {r.code[:6] for r in others}
+    return "/".join(parts[-3:] if len(counties) > 1 else parts[-2:])
+
+
+class PlaceIndex:
+    """Townships and villages of the actor's scope by the stems clerks write, for rosters
+    whose rows say where a person lives in words (a 村(社区) column, the address, the
+    sheet's or title's township). Every name is searched in the whole scope: a village
+    under another township than the sheet says is found, with a warning."""
+
+    def __init__(self, lookup: RegionLookup):
+        self.lookup = lookup
+        self.townships: dict[str, list[Region]] = {}
+        self.villages: dict[str, list[Region]] = {}
+        for region in lookup.by_code.values():
+            if region.level == Level.TOWNSHIP:
+                self.townships.setdefault(township_stem(region.name)[0], []).append(region)
+            elif region.level == Level.VILLAGE:
+                self.villages.setdefault(village_stem(region.name)[0], []).append(region)
+
+    def township(self, text: str) -> Found:
+        """The township meant by ``text`` (code or name); a 镇 written for today's 街道 is
+        found with a warning naming the new name."""
+        code = self._code(text, Level.TOWNSHIP)
+        if code is not None:
+            return Found(code)
+        stem, kind = township_stem(text)
+        matches = self.townships.get(stem, [])
+        if not matches:
+            raise NotInScope(_("在您的辖区内找不到乡镇(街道)“%(n)s”") % {"n": plain(text)})
+        if len(matches) > 1:
+            raise self._ambiguous(text, matches)
+        found = Found(matches[0])
+        new_kind = township_stem(matches[0].name)[1]
+        if kind and new_kind and kind != new_kind:
+            found.warnings.append(_("“%(o)s”已更名为“%(n)s”,已按新名称登记") % {
+                "o": plain(text), "n": matches[0].name})
+        return found
+
+    def village(self, text: str, *, township: Region | None = None) -> Found:
+        """The village meant by ``text``: inside ``township`` first, else anywhere in the
+        scope (with a warning when a township was given); ambiguous names list their
+        candidates."""
+        code = self._code(text, Level.VILLAGE)
+        if code is not None:
+            return Found(code)
+        typed = plain(text)
+        stem, kind = village_stem(typed)
+        candidates = self.villages.get(stem, [])
+        if not candidates and without_numbers(typed) != typed:
+            stem, kind = village_stem(without_numbers(typed))
+            candidates = self.villages.get(stem, [])
+        if kind:  # 新庄村 is not 新庄社区
+            candidates = [r for r in candidates if village_stem(r.name)[1] == kind] or candidates
+        if not candidates:
+            raise NotInScope(_("在您的辖区内找不到“%(n)s”") % {"n": typed})
+        inside = [r for r in candidates if township and r.code.startswith(township.code)]
+        matches = inside or candidates
+        if len(matches) > 1:
+            raise self._ambiguous(typed, matches)
+        found = Found(matches[0])
+        if township and not inside:
+            parent = self.lookup.by_code.get(matches[0].code[:9], township)
+            found.warnings.append(_("“%(v)s”不在“%(t)s”,已按其所属的“%(p)s”登记") % {
+                "v": typed, "t": township.name, "p": parent.name})
+        return found
+
+    def _code(self, text: str, level: int) -> Region | None:
+        """A typed code (of this level or, for a village, a township's) or None for a name."""
+        digits = "".join(plain(text).split())
+        if not is_ascii_number(digits):
+            return None
+        return self.lookup.find(digits, level=level)
+
+    @staticmethod
+    def _ambiguous(text: str, matches: list[Region]) -> Ambiguous:
+        names = "、".join(_place_path(r, matches) for r in sorted(matches, key=lambda r: r.code))
+        return Ambiguous(_("“%(n)s”对应多个区划:%(c)s;请填写乡镇(街道)或区划代码") % {
+            "n": plain(text), "c": names})
