@@ -83,6 +83,10 @@ class Group(models.Model):
                                related_name="children", verbose_name=_("上级类别"))
     domain = models.CharField(_("数据域"), max_length=24, choices=Domain.choices)
     needs_criterion = models.BooleanField(_("须注明认定情形"), default=False)
+    synonyms = models.TextField(
+        _("本地写法"), blank=True,
+        help_text=_("花名册中代表本类别的其他写法,每行一个(如“留守儿童”“五保户”)。"
+                    "写法后括号中的原因(如“困境儿童(因父母重病)”)导入时自动识别,不必列出。"))
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:
@@ -92,6 +96,10 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def words(self) -> list[str]:
+        """The name and the local wordings a roster may use for this group."""
+        return [self.name, *(w.strip() for w in self.synonyms.splitlines() if w.strip())]
 
 
 class Household(models.Model):
@@ -210,6 +218,11 @@ class GroupMembership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None or self.ended_on >= timezone.localdate()
+
+    @property
+    def criterion_pending(self) -> bool:
+        """认定情形待补充: a group that needs a criterion, imported without one."""
+        return self.group.needs_criterion and not self.criterion
 
 
 class Contact(models.Model):

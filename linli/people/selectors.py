@@ -18,6 +18,7 @@ from linli.core.bounds import ID_MAX
 from linli.core.errors import NotFound
 from linli.core.pinyin import name_search_q
 from linli.people.models import GroupMembership, Person, PersonStatus
+from linli.regions.models import Level
 
 ALL_DOMAINS_MASK = domain_mask(ALL_DOMAINS)
 
@@ -113,6 +114,7 @@ class PeopleFilter:
     organisation: int | None = None
     unassigned: bool = False
     no_id: bool = False
+    to_complete: bool = False
 
 
 def people_list(*, actor, filters: PeopleFilter | None = None) -> QuerySet[Person]:
@@ -137,10 +139,28 @@ def people_list(*, actor, filters: PeopleFilter | None = None) -> QuerySet[Perso
         people = people.filter(organisation__isnull=True)
     if f.no_id:
         people = people.filter(id_hash="")
+    if f.to_complete:
+        people = people.filter(to_complete_q())
     current_groups = GroupMembership.objects.filter(ended_on__isnull=True).select_related("group")
     return people.select_related("region", "organisation").prefetch_related(
         Prefetch("group_memberships", queryset=current_groups, to_attr="current_groups")
     ).order_by("region_code", "name", "pk")
+
+
+def to_complete_q() -> Q:
+    """People whose record an import left to complete: placed at their township because
+    their village could not be found, or in a group that needs a criterion (事实无人抚养
+    儿童) without one (认定情形待补充)."""
+    pending = GroupMembership.objects.filter(
+        person=OuterRef("pk"), group__needs_criterion=True, criterion="",
+        ended_on__isnull=True)
+    return Q(region__level=Level.TOWNSHIP) | Q(Exists(pending))
+
+
+def to_complete_count(*, actor) -> int:
+    """How many of the actor's people are on the to-complete list (shown beside it)."""
+    return visible_people(actor).filter(status=PersonStatus.ACTIVE).filter(
+        to_complete_q()).count()
 
 
 def person_get(*, actor, pk: int) -> Person:

@@ -216,8 +216,8 @@ class PlaceIndex:
         if not candidates and without_numbers(typed) != typed:
             stem, kind = village_stem(without_numbers(typed))
             candidates = self.villages.get(stem, [])
-        if kind:  # 新庄村 is not 新庄社区
-            candidates = [r for r in candidates if village_stem(r.name)[1] == kind] or candidates
+        if kind:  # 新庄村 is not 新庄社区 (a name without either word may be either)
+            candidates = [r for r in candidates if village_stem(r.name)[1] in (kind, "")]
         if not candidates:
             raise NotInScope(_("在您的辖区内找不到“%(n)s”") % {"n": typed})
         inside = [r for r in candidates if township and r.code.startswith(township.code)]
