@@ -212,7 +212,8 @@ class PeopleImporter(Importer):
         codes: list[str] = [self.file_group] if self.file_group else []
         criteria: dict[str, str] = {}
         unknown = []
-        for word in (w for w in _SEPARATORS.split(cell_text(value)) if w):
+        written = re.sub(r"\s+\(", "(", cell_text(value))  # 困境儿童 (因父母重病)
+        for word in (w for w in _SEPARATORS.split(written) if w):
             code, cause = self._group_word(word)
             if code is None:
                 self.unknown_groups[word] = self.unknown_groups.get(word, 0) + 1

@@ -54,7 +54,7 @@ def test_it_reads_the_category_column_under_a_local_heading(personas, heading):
 
 def test_it_maps_local_wordings_with_the_cause_in_brackets(personas):
     job = preview(personas.county, roster([
-        ["才让卓玛", CHILD, "北关社区", "", "困境儿童(因父母重病)", "", "", ""],
+        ["才让卓玛", CHILD, "北关社区", "", "困境儿童 （因父母重病）", "", "", ""],
         ["马福寿", OLD_MAN, "北关社区", "", "空巢老人、五保户", "", "", ""],
         ["张秀英", WOMAN, "北关社区", "", "独居老人", "", "", ""],
         ["旦正", TODDLER, "北关社区", "", "事实无人抚养儿童(父母服刑在押)", "", "", ""]]))
