@@ -232,6 +232,8 @@ TASKS = {"default": {"BACKEND": {
 }[env.env_choice("LINLI_TASKS_BACKEND", "database", ("database", "immediate"))]}}
 # Imports larger than this many bytes run as a background task with progress shown.
 LINLI_BACKGROUND_IMPORT_BYTES = env.env_int("LINLI_BACKGROUND_IMPORT_BYTES", 1_000_000, minimum=0)
+# Days an uploaded roster (personal data) is kept at most; import_purge deletes it after.
+LINLI_IMPORT_RETENTION_DAYS = env.env_int("LINLI_IMPORT_RETENTION_DAYS", 7, minimum=1)
 
 # Where SMS reminders go: a file in the data folder by default; a gateway class in production.
 LINLI_SMS_BACKEND = env.env_str("LINLI_SMS_BACKEND", "linli.visits.sms.FileBackend")

@@ -5,14 +5,20 @@ page shows the progress.
 
 The work is bounded whatever arrives: at most MAX_ROWS data rows (counted before any row
 is read), the first KEPT errors and warnings stored in full beside a count per reason and
-the total, and the uploaded bytes kept only until the job is committed or has failed. The
-full error report of a big file is written by re-reading it (``core.import_report``)."""
+the total, and the uploaded bytes kept only until the job is committed, abandoned or has
+failed (and never beyond LINLI_IMPORT_RETENTION_DAYS: ``import_purge``). The full error
+report of a big file is written by re-reading it (``core.import_report``).
+
+A roster is personal data: its bytes are stored encrypted (``core.crypto``), and the values
+an importer names in ``sensitive_columns`` (identity numbers) are stored and reported
+masked; only a reveal (``import_report.error_report_reveal``) reads them in full."""
 
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any, ClassVar
 
@@ -22,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
+from linli.core import crypto
 from linli.core.errors import DomainError, Invalid, NotFound
 from linli.core.excel import Column, cell_text, formula_like, read_roster
 from linli.core.models import ImportJob, ImportStatus, ReportStatus
@@ -37,6 +44,46 @@ CHUNK = 1000
 KEPT = 1000  # errors (and warnings) stored in full; the others are only counted
 REASON_KINDS = 100  # reasons counted one by one; the rest together as 其他原因
 TEXT_MAX = 500  # characters of a stored value or reason (a cell may hold 32,767)
+STUCK = timedelta(days=1)  # a job whose work has not moved for this long is ended
+
+
+class RowProblems(ValueError):
+    """Everything wrong with a row at once, from ``Importer.clean``: the errors that stop
+    it, and warnings worth telling beside them (a clean row returns its warnings on the
+    cleaned value instead)."""
+
+    def __init__(self, errors: list[str], warnings: list[str] | None = None):
+        self.errors = [str(e) for e in errors]
+        self.warnings = [str(w) for w in warnings or ()]
+        super().__init__(";".join(self.errors))
+
+
+class Problems:
+    """Collects a row's errors while ``clean`` goes on checking its other cells:
+
+        problems = Problems()
+        with problems.check():
+            region = find(...)
+        problems.raise_if_any()  # RowProblems with every error met
+    """
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    @contextmanager
+    def check(self):
+        try:
+            yield
+        except RowProblems as problems:
+            self.errors += problems.errors
+            self.warnings += problems.warnings
+        except (ValueError, DomainError) as error:
+            self.errors.append(_reason(error))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise RowProblems(self.errors, self.warnings)
 
 
 @dataclass
@@ -45,8 +92,12 @@ class Row:
     number: int
     raw: list[str]
     cleaned: Any = None
-    error: str = ""
+    errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def error(self) -> str:
+        return ";".join(self.errors)
 
 
 def _cut(text: str) -> str:
@@ -68,17 +119,24 @@ class Tally:
     """Rows that share a fate (errors, or warnings): the first KEPT in full, a count per
     kind of reason and the total, so a million bad rows store a few hundred kilobytes."""
 
+    mask: Any = None  # Importer.masked: the row's values as they may be stored
     kept: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     total: int = 0
 
-    def add(self, row: Row, reasons: list[str], *, kinds: list[str] | None = None) -> None:
+    def add(self, row: Row, reasons: list[str], *, kinds: list[str] | None = None,
+            warnings: list[str] = ()) -> None:
+        """One row, counted once whatever the number of its reasons; each reason counted
+        under its kind."""
         self.total += 1
         if len(self.kept) < KEPT:
-            self.kept.append({"sheet": row.sheet, "row": row.number,
-                              "reason": _cut(";".join(reasons)),
-                              "values": [_cut(v) for v in row.raw]})
-        for kind in kinds or [reason_kind(r) for r in reasons]:
+            values = self.mask(row.raw) if self.mask else row.raw
+            kept = {"sheet": row.sheet, "row": row.number, "reason": _cut(";".join(reasons)),
+                    "values": [_cut(v) for v in values]}
+            if warnings:
+                kept["warning"] = _cut(";".join(warnings))
+            self.kept.append(kept)
+        for kind in dict.fromkeys(kinds or [reason_kind(r) for r in reasons]):
             kind = _cut(kind)
             if kind not in self.counts and len(self.counts) >= REASON_KINDS:
                 kind = _("其他原因")
@@ -91,6 +149,8 @@ class Importer(ABC):
     columns: ClassVar[list[Column]]
     permission: ClassVar[str]
     domain: ClassVar[str]
+    # Keys of columns holding identity numbers: stored and reported masked.
+    sensitive_columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, actor):
         self.actor = actor
@@ -101,14 +161,16 @@ class Importer(ABC):
 
     @abstractmethod
     def clean(self, values: dict[str, Any]) -> Any:
-        """The row's values ready to save; raise ValueError or Invalid with the reason."""
+        """The row's values ready to save; raise ValueError or Invalid with the reason, or
+        RowProblems with every error (and warning) found (see ``Problems``)."""
 
     @abstractmethod
     def key(self, cleaned) -> Any:
         """What makes two rows the same record (duplicates within a file are refused)."""
 
-    def check_batch(self, cleaned: list) -> dict[int, str]:
-        """Checks that need the database, for up to CHUNK rows at once: {index: reason}."""
+    def check_batch(self, cleaned: list) -> dict[int, str | list[str]]:
+        """Checks that need the database, for up to CHUNK rows at once: {index: reason or
+        reasons}."""
         return {}
 
     def commit_batch(self, cleaned: list) -> list[str | DomainError]:
@@ -131,6 +193,18 @@ class Importer(ABC):
         """What is worth telling about a row that is saved anyway (a cleaned row may carry
         a ``warnings`` list)."""
         return list(getattr(cleaned, "warnings", ()))
+
+    def masked(self, raw: list[str]) -> list[str]:
+        """The row's cell texts as they may be stored or shown: sensitive ones masked."""
+        keys = set(self.sensitive_columns)
+        return [crypto.mask_number(text) if column.key in keys else text
+                for column, text in zip(self.columns, raw, strict=True)]
+
+    def shown_columns(self) -> list[int]:
+        """Which values name a bad row on the page: the first column (the name) and the
+        sensitive ones (masked)."""
+        keys = set(self.sensitive_columns)
+        return [0, *(i for i, c in enumerate(self.columns) if c.key in keys and i)]
 
     def preview_headers(self) -> list[str]:
         return [str(c.label) for c in self.columns]
@@ -191,39 +265,49 @@ def _formula_warnings(importer: Importer, raw: list[str]) -> list[str]:
 
 
 def _rows(importer: Importer, content: bytes) -> Iterator[Row]:
-    """Every data row, cleaned (with its warnings) or with the reason it cannot be."""
+    """Every data row, cleaned (with its warnings) or with every reason it cannot be."""
     sheets = _sheets(importer, content)
     seen: dict[Any, tuple[str, int]] = {}
     for sheet in sheets:
         missing = sheet.missing_required(importer.columns)
         for number, values in sheet.rows:
             row = Row(sheet.name, number, [cell_text(values.get(c.key)) for c in importer.columns])
+            row.warnings = _formula_warnings(importer, row.raw)
             if missing:
-                row.error = _("缺少必填列:%(c)s") % {"c": "、".join(str(c.label) for c in missing)}
-                yield row
-                continue
-            try:
-                row.cleaned = importer.clean(values)
-                key = importer.key(row.cleaned)
-                if key in seen:
-                    raise ValueError(_("与工作表“%(s)s”第 %(r)d 行重复") % {
-                        "s": seen[key][0], "r": seen[key][1]})
-                seen[key] = (sheet.name, number)
-            except (ValueError, DomainError) as error:
-                row.cleaned, row.error = None, _reason(error)
+                row.errors = [_("缺少必填列:%(c)s") % {
+                    "c": "、".join(str(c.label) for c in missing)}]
             else:
-                row.warnings = [*_formula_warnings(importer, row.raw),
-                                *importer.warnings(row.cleaned)]
+                _clean(importer, row, values, seen)
             yield row
+
+
+def _clean(importer: Importer, row: Row, values: dict, seen: dict) -> None:
+    try:
+        cleaned = importer.clean(values)
+        key = importer.key(cleaned)
+    except RowProblems as problems:
+        row.errors, row.warnings = problems.errors or [_("该行有误")], [
+            *row.warnings, *problems.warnings]
+        return
+    except (ValueError, DomainError) as error:
+        row.errors = [_reason(error)]
+        return
+    if key in seen:
+        row.errors = [_("与工作表“%(s)s”第 %(r)d 行重复") % {"s": seen[key][0], "r": seen[key][1]}]
+        return
+    seen[key] = (row.sheet, row.number)
+    row.cleaned = cleaned
+    row.warnings += importer.warnings(cleaned)
 
 
 def _checked(importer: Importer, content: bytes) -> Iterator[list[Row]]:
     """Rows in chunks, after the importer's database checks."""
     rows = _rows(importer, content)
     while chunk := list(islice(rows, CHUNK)):
-        good = [r for r in chunk if not r.error]
-        for index, reason in importer.check_batch([r.cleaned for r in good]).items():
-            good[index].error, good[index].cleaned, good[index].warnings = reason, None, []
+        good = [r for r in chunk if not r.errors]
+        for index, reasons in importer.check_batch([r.cleaned for r in good]).items():
+            good[index].errors = [reasons] if isinstance(reasons, str) else list(reasons)
+            good[index].cleaned = None
         yield chunk
 
 
@@ -234,13 +318,17 @@ def checked_rows(job: ImportJob) -> Iterator[list[Row]]:
 
 
 def _content(job: ImportJob) -> bytes:
+    """The uploaded bytes, decrypted."""
     if "content" not in job.get_deferred_fields():
-        return bytes(job.content)
-    return bytes(ImportJob.objects.values_list("content", flat=True).get(pk=job.pk))
+        stored = bytes(job.content)
+    else:
+        stored = bytes(ImportJob.objects.values_list("content", flat=True).get(pk=job.pk))
+    return crypto.unseal(stored, purpose=crypto.FILE)
 
 
 def _progress(job: ImportJob, processed: int) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
+    ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed,
+                                               updated_at=timezone.now())
 
 
 def _tally(job: ImportJob, errors: Tally, warnings: Tally) -> None:
@@ -278,11 +366,12 @@ def run_preview(job: ImportJob) -> ImportJob:
 
 def _preview(job: ImportJob) -> ImportJob:
     importer = importer_for(actor=job.created_by, kind=job.kind)
-    errors, warnings, preview, total = Tally(), Tally(), [], 0
+    errors, warnings = Tally(importer.masked), Tally(importer.masked)
+    preview, total = [], 0
     for chunk in _checked(importer, _content(job)):
         for row in chunk:
-            if row.error:
-                errors.add(row, [row.error])
+            if row.errors:
+                errors.add(row, row.errors, warnings=row.warnings)
                 continue
             if row.warnings:
                 warnings.add(row, row.warnings, kinds=row.warnings)
@@ -307,18 +396,18 @@ def _commit(job: ImportJob) -> ImportJob:
     warnings (the report is built from them): not the file, the preview or a report."""
     importer = importer_for(actor=job.created_by, kind=job.kind)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    errors, warnings, done = Tally(), Tally(), 0
+    errors, warnings, done = Tally(importer.masked), Tally(importer.masked), 0
     for chunk in _checked(importer, _content(job)):
-        good = [r for r in chunk if not r.error]
+        good = [r for r in chunk if not r.errors]
         for row, result in zip(good, importer.commit_batch([r.cleaned for r in good]),
                                strict=True):
             if isinstance(result, DomainError):
-                row.error = _reason(result)
+                row.errors = [_reason(result)]
             else:
                 counts[result] += 1
         for row in chunk:
-            if row.error:
-                errors.add(row, [row.error])
+            if row.errors:
+                errors.add(row, row.errors, warnings=row.warnings)
             elif row.warnings:
                 warnings.add(row, row.warnings, kinds=row.warnings)
         done += len(chunk)
@@ -347,7 +436,8 @@ def import_preview(*, actor, kind: str, filename: str, content: bytes) -> Import
     # Under a second even for a million rows: a workbook too big is refused before it is
     # stored (storing 25 MB costs the process 200 MB) or read.
     check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS, data_rows=MAX_ROWS)
-    job = ImportJob.objects.create(kind=kind, filename=filename[:200], content=content,
+    job = ImportJob.objects.create(kind=kind, filename=filename[:200],
+                                   content=crypto.seal(content, purpose=crypto.FILE),
                                    file_bytes=len(content), created_by=actor,
                                    status=ImportStatus.CHECKING)
     if in_background(job):
@@ -380,7 +470,7 @@ def import_commit(*, actor, job: ImportJob) -> ImportJob:
     are added to the report. Re-importing the same file changes nothing."""
     updated = ImportJob.objects.filter(pk=job.pk, created_by=actor,
                                        status=ImportStatus.PREVIEWED).update(
-        status=ImportStatus.COMMITTING, processed_rows=0)
+        status=ImportStatus.COMMITTING, processed_rows=0, updated_at=timezone.now())
     if not updated:
         raise Invalid(_("该文件已经导入过了,或尚未检查完毕"))
     job = ImportJob.objects.defer("content", "report").get(pk=job.pk)
@@ -390,3 +480,39 @@ def import_commit(*, actor, job: ImportJob) -> ImportJob:
         transaction.on_commit(lambda: import_commit_task.enqueue(job.pk))
         return job
     return run_commit(job)
+
+
+def import_abandon(*, actor, job: ImportJob) -> ImportJob:
+    """The user gives up a checked file: its bytes, preview and report are deleted at once
+    (the counts and the masked errors stay, to say what the file held)."""
+    dropped = ImportJob.objects.filter(pk=job.pk, created_by=actor,
+                                       status=ImportStatus.PREVIEWED).update(
+        status=ImportStatus.ABANDONED, **_NO_FILE, updated_at=timezone.now())
+    if not dropped:
+        raise Invalid(_("只能放弃已检查、尚未导入的文件"))
+    return import_job_get(actor=actor, pk=job.pk)
+
+
+_NO_FILE = {"content": b"", "preview": [], "report": None, "report_status": ReportStatus.NONE}
+
+
+def import_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """The daily job: files kept beyond LINLI_IMPORT_RETENTION_DAYS are deleted (a job
+    still waiting for its commit is abandoned), and jobs whose checking or committing has
+    not moved for a day (a worker that died) are ended as failed."""
+    now = now or timezone.now()
+    running = [ImportStatus.CHECKING, ImportStatus.COMMITTING]
+    stuck = ImportJob.objects.filter(status__in=running, updated_at__lt=now - STUCK).update(
+        status=ImportStatus.FAILED, **_NO_FILE, updated_at=now, message=_(
+            "处理中断超过一天,已终止并删除文件;已导入的行会保留,请重新上传(重复导入不会产生重复记录)"))
+    old = ImportJob.objects.filter(
+        created_at__lt=now - timedelta(days=settings.LINLI_IMPORT_RETENTION_DAYS))
+    expired = old.filter(status=ImportStatus.PREVIEWED).update(
+        status=ImportStatus.ABANDONED, **_NO_FILE, updated_at=now,
+        message=_("文件保存已超过 %(d)d 天,已自动删除;如需导入请重新上传")
+        % {"d": settings.LINLI_IMPORT_RETENTION_DAYS})
+    # Whatever else still holds bytes past the retention (none should): dropped too.
+    left = old.exclude(status__in=running).exclude(content=b"").update(content=b"")
+    left += old.exclude(status__in=running).filter(report__isnull=False).update(
+        report=None, report_status=ReportStatus.NONE)
+    return {"stuck": stuck, "expired": expired, "other": left}

@@ -9,6 +9,7 @@ class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("待确认")
     COMMITTING = "committing", _("导入中")
     COMMITTED = "committed", _("已导入")
+    ABANDONED = "abandoned", _("已放弃")
     FAILED = "failed", _("失败")
 
 
@@ -22,8 +23,11 @@ class ImportJob(models.Model):
     """One uploaded roster: validated into a preview, then committed (good rows only).
 
     The uploaded file is kept only while it is needed (checking, waiting for the commit,
-    committing): a failed or committed job keeps no bytes. Errors and warnings keep the
-    first KEPT rows in full (``linli.core.importing``), a count per reason and the total.
+    committing), encrypted with the data key (``core.crypto``): a failed, committed or
+    abandoned job keeps no bytes, and the daily ``import_purge`` drops any file older than
+    LINLI_IMPORT_RETENTION_DAYS. Stored rows show identity numbers masked. Errors and
+    warnings keep the first KEPT rows in full (``linli.core.importing``), a count per reason
+    and the total.
     Lists must not load the blobs (``content``, ``errors``, ``warnings``, ``preview``,
     ``report``): use ``importing.import_jobs_recent``.
     """
@@ -35,6 +39,9 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("导入人"))
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    # Set on each step of the work (start, progress): a job checking or committing whose
+    # work has not moved for a day is ended by import_purge.
+    updated_at = models.DateTimeField(_("最近处理时间"), default=timezone.now)
     status = models.CharField(_("状态"), max_length=16, choices=ImportStatus.choices,
                               default=ImportStatus.PREVIEWED)
     total_rows = models.PositiveIntegerField(_("数据行"), default=0)

@@ -31,3 +31,12 @@ def import_report_task(job_id: int) -> None:
     job = ImportJob.objects.defer("content", "report").get(pk=job_id)
     if job.report_status == ReportStatus.BUILDING:
         run_report(job)
+
+
+@task()
+def import_purge_task() -> dict:
+    """The daily import_purge, for a scheduler that enqueues tasks instead of running
+    commands."""
+    from linli.core.importing import import_purge
+
+    return import_purge()

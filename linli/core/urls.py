@@ -8,7 +8,10 @@ urlpatterns = [
     path("imports/<slug:kind>/", views.import_upload, name="import_upload"),
     path("imports/job/<int:pk>/", views.import_job, name="import_job"),
     path("imports/job/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/job/<int:pk>/abandon/", views.import_abandon, name="import_abandon"),
     path("imports/job/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("imports/job/<int:pk>/errors/full/", views.import_errors_reveal,
+         name="import_errors_reveal"),
     path("imports/job/<int:pk>/errors/build/", views.import_report_build,
          name="import_report_build"),
 ]

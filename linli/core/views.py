@@ -24,6 +24,10 @@ class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel 文件(.xlsx 或 .xls)"))
 
 
+class RevealForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=gettext_lazy("查看事由"), max_length=200)
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE, count: int | None = None) -> Page:
     """`count`: the total when the page already knows it (no second COUNT query)."""
     paginator = Paginator(queryset, per_page)
@@ -99,12 +103,23 @@ def import_upload(request, kind: str):
 def import_job(request, pk: int):
     job = importing.import_job_get(actor=request.user, pk=pk)
     importer = importing.importer_for(actor=request.user, kind=job.kind)
+    shown = importer.shown_columns()
     return render(request, "core/import_job.html", {
         "job": job, "importer": importer, "headers": importer.preview_headers(),
-        "errors": job.errors[:SHOWN], "warnings": job.warnings[:SHOWN], "shown": SHOWN,
+        "named_by": [importer.columns[i].label for i in shown],
+        "errors": _named(job.errors[:SHOWN], shown),
+        "warnings": _named(job.warnings[:SHOWN], shown), "shown": SHOWN,
+        "may_reveal": bool(importer.sensitive_columns) and job.has_file
+        and access_for(request.user).can(Perm.REVEAL_ID),
         "kept": importing.KEPT, "report_task": import_report.needs_task(job),
         "error_counts": _by_count(job.error_counts),
         "warning_counts": _by_count(job.warning_counts)})
+
+
+def _named(rows: list[dict], shown: list[int]) -> list[dict]:
+    """Stored rows with the values that name them (the name, the masked number)."""
+    return [{**row, "named": [row["values"][i] if i < len(row["values"]) else ""
+                              for i in shown]} for row in rows]
 
 
 def _by_count(counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -124,6 +139,26 @@ def import_commit(request, pk: int):
 
 
 @login_required
+@require_POST
+def import_abandon(request, pk: int):
+    job = importing.import_job_get(actor=request.user, pk=pk)
+    try:
+        importing.import_abandon(actor=request.user, job=job)
+    except Invalid as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已放弃该文件,上传的文件已删除"))
+    return redirect("core:import_job", pk=job.pk)
+
+
+def _xlsx_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f"attachment; filename={name}"
+    return response
+
+
+@login_required
 def import_errors(request, pk: int):
     job = importing.import_job_get(actor=request.user, pk=pk)
     try:
@@ -131,10 +166,24 @@ def import_errors(request, pk: int):
     except Invalid as error:
         messages.error(request, error.message)
         return redirect("core:import_job", pk=job.pk)
-    response = HttpResponse(content, content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f"attachment; filename=import-errors-{job.pk}.xlsx"
-    return response
+    return _xlsx_response(content, f"import-errors-{job.pk}.xlsx")
+
+
+@require_perm(Perm.REVEAL_ID)
+def import_errors_reveal(request, pk: int):
+    """The report with full identity numbers: a reason asked for, the reveal logged."""
+    job = importing.import_job_get(actor=request.user, pk=pk)
+    form = RevealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content = import_report.error_report_reveal(
+                actor=request.user, job=job, reason=form.cleaned_data["reason"],
+                request=request)
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            return _xlsx_response(content, f"import-errors-{job.pk}-full.xlsx")
+    return render(request, "core/import_reveal.html", {"job": job, "form": form})
 
 
 @login_required
