@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -35,7 +36,29 @@ class Column:
     required: bool = False
 
     def matches(self, header: str) -> bool:
-        return header in {normalise_header(n) for n in (self.label, *self.synonyms)}
+        return header in _names(self)
+
+    def matched_name(self, header: str) -> str:
+        """The label or synonym that ``header`` (normalised) matched."""
+        return next((n for n in (self.label, *self.synonyms) if normalise_header(n) == header),
+                    "")
+
+
+@cache
+def _names(column: Column) -> frozenset[str]:
+    return frozenset(normalise_header(n) for n in (column.label, *column.synonyms))
+
+
+@dataclass
+class Heading:
+    """How one header cell was understood: its text (上行·下行 for a two-row header), the
+    column it names and the label or synonym that matched, or none (ignored)."""
+
+    index: int
+    text: str
+    column: Column | None = None
+    matched: str = ""
+    composite: bool = False
 
 
 @dataclass
@@ -44,6 +67,9 @@ class Sheet:
     header_row: int  # 1-based, the last header row
     columns: dict[int, Column]  # cell index → column
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (row no., values)
+    title: str = ""  # the first title row above the header (某某镇留守老年人花名册)
+    titles: list[str] = field(default_factory=list)  # every title row above the header
+    headings: list[Heading] = field(default_factory=list)
 
     def missing_required(self, columns: list[Column]) -> list[Column]:
         found = {c.key for c in self.columns.values()}
@@ -60,12 +86,19 @@ def normalise_header(value: Any) -> str:
     return re.sub(r"[\s*※:()()【】\[\]]", "", text).replace("(", "").replace(")", "")
 
 
+# Excel's General format shows a number of more than 15 digits as 6.30202E+17: it cannot
+# hold one exactly (a float has 15-17 significant digits), and an 18-digit text made from
+# it would be a plausible but wrong identity number.
+_EXACT_DIGITS = 1e15
+
+
 def cell_text(value: Any) -> str:
-    """A cell as text: floats that are whole numbers lose their '.0'."""
+    """A cell as text: floats that are whole numbers lose their '.0'; a number too long for
+    a float reads as Excel shows it (``6.30202E+17``)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return f"{value:.6G}" if abs(value) >= _EXACT_DIGITS else str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -73,40 +106,147 @@ def cell_text(value: Any) -> str:
     return to_halfwidth(str(value)).strip()
 
 
+# A sub-column that names the group's own person: 联系人 → 姓名 is the contact's name.
+_NAME_WORDS = frozenset({"姓名", "名称", "名字"})
+
+
+def _candidates(upper: str, lower: str) -> list[tuple[int, str, bool]]:
+    """(pass, header text, composite) for one header cell of a row, ``upper`` being the
+    cell above it (a merged title filled across): 上行+下行 first, then 上行 for a name
+    sub-column, then the cell alone, then the title alone."""
+    if upper and lower and upper != lower:
+        found = [(0, upper + lower, True), (2, lower, False), (3, upper, False)]
+        return [*found, (1, upper, True)] if lower in _NAME_WORDS else found
+    return [(2, lower or upper, False)] if lower or upper else []
+
+
 def _match_row(cells: list[Any], columns: list[Column], above: list[Any] | None = None):
-    found: dict[int, Column] = {}
+    """{cell index: (column, matched text, composite)}: each pass over the whole row, so a
+    composite 联系人电话 beats a plain 电话 elsewhere in the row."""
+    options = []
     for index, cell in enumerate(cells):
-        candidates = [normalise_header(cell)]
-        if above is not None and index < len(above):
-            candidates.append(normalise_header(above[index]) + candidates[0])
-            candidates.append(normalise_header(above[index]))
-        for column in columns:
-            if column in found.values():
-                continue
-            if any(c and column.matches(c) for c in candidates):
-                found[index] = column
-                break
+        upper = normalise_header(above[index]) if above is not None and index < len(above) else ""
+        options += [(rank, index, text, composite)
+                    for rank, text, composite in _candidates(upper, normalise_header(cell))]
+    found: dict[int, tuple[Column, str, bool]] = {}
+    taken: set[str] = set()
+    for _rank, index, text, composite in sorted(options, key=lambda o: (o[0], o[1])):
+        if index in found:
+            continue
+        column = next((c for c in columns if c.key not in taken and c.matches(text)), None)
+        if column is not None:
+            found[index] = (column, text, composite)
+            taken.add(column.key)
     return found
 
 
+def _own(found: dict, cells: list[Any]) -> int:
+    """How many of the matches the row's own cells made (not its title row's)."""
+    return sum(1 for index, (_c, text, composite) in found.items()
+               if composite or normalise_header(cells[index]) == text)
+
+
 def _find_header(rows: list[list[Any]], columns: list[Column]):
-    """The header is the row (or pair of rows) that names the most known columns."""
-    best: tuple[int, int, dict[int, Column]] = (0, -1, {})
+    """The header is the row (or pair of rows) that names the most known columns. A pair
+    counts when its lower row names columns itself: a sub-header row, or the header under a
+    title; a data row under the header never does."""
+    best: tuple[int, int, dict] = (0, -1, {})
+    pair = False
     for number, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
         single = _match_row(cells, columns)
         if len(single) > best[0]:
-            best = (len(single), number, single)
+            best, pair = (len(single), number, single), False
         if number:
             double = _match_row(cells, columns, rows[number - 1])
-            merged = {**_match_row(rows[number - 1], columns), **double}
-            if len(merged) > best[0] and len(double) > 0:
-                best = (len(merged), number, merged)
-    return best[1], best[2]
+            own = _own(double, cells)
+            if own and (len(double) > best[0] or (best[1] == number - 1
+                                                  and len(double) == best[0]
+                                                  and 2 * own >= len(double))):
+                best, pair = (len(double), number, double), True
+    return best[1], best[2], pair
+
+
+def _fill_merged(rows: list[list[Any]], ranges) -> None:
+    """Every cell of a merged range holds the range's value (calamine gives it to the first
+    cell only): a title merged over two columns names both, a header merged over two rows
+    names its column in both, an address merged over a household's rows fills each row."""
+    for (top, left), (bottom, right) in ranges or ():
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            for c in range(left, min(right, len(rows[r]) - 1) + 1):
+                rows[r][c] = value
+
+
+def _header_end(ranges, header_at: int) -> int:
+    """The last header row: a header cell merged down over the next row makes that row part
+    of the header too (never a data row)."""
+    end = header_at
+    for (top, _left), (bottom, _right) in ranges or ():
+        if top <= header_at < bottom and bottom - top <= 2:
+            end = max(end, bottom)
+    return end
+
+
+def _first_text(cells: list[Any]) -> str:
+    return next((cell_text(c) for c in cells if cell_text(c)), "").replace(" ", "")
 
 
 def _is_footer(cells: list[Any]) -> bool:
-    first = next((cell_text(c) for c in cells if cell_text(c)), "")
-    return first.replace(" ", "").startswith(FOOTER_MARKERS)
+    return _first_text(cells).startswith(FOOTER_MARKERS)
+
+
+_FILL_IN = re.compile(r"^(例|示例|样例|举例|例如)([::0-9一二三]|$)|^(填表|填写|填报)(说明|要求)")
+
+
+def _is_fill_in(cells: list[Any]) -> bool:
+    """A row that shows how to fill the form in: 填表说明…, 例:张三 …, or the column
+    numbers 1 2 3 … printed under the header."""
+    if _FILL_IN.match(_first_text(cells)):
+        return True
+    texts = [re.sub(r"[()()]", "", cell_text(c)) for c in cells if cell_text(c)]
+    return len(texts) >= 3 and texts == [str(n) for n in range(1, len(texts) + 1)]
+
+
+def _title_rows(rows: list[list[Any]], header_start: int) -> list[str]:
+    return [" ".join(cell_text(c) for c in dict.fromkeys(cells) if cell_text(c))
+            for cells in rows[:header_start] if any(cell_text(c) for c in cells)]
+
+
+def _headings(rows: list[list[Any]], header_at: int, found: dict, pair: bool) -> list[Heading]:
+    cells, above = rows[header_at], rows[header_at - 1] if pair else []
+    headings = []
+    for index, cell in enumerate(cells):
+        upper = cell_text(above[index]) if index < len(above) else ""
+        lower = cell_text(cell)
+        column, text, composite = found.get(index, (None, "", False))
+        shown = f"{upper}·{lower}" if composite or (upper and lower and upper != lower
+                                                    and index not in found) else lower or upper
+        if column is None and not shown:
+            continue
+        headings.append(Heading(index, shown, column, column.matched_name(text) if column
+                                else "", composite))
+    return headings
+
+
+def _data_rows(rows: list[list[Any]], start: int, found: dict[int, Column]):
+    """(row number, values) of the data rows from ``start`` (0-based): blank, fill-in and
+    repeated header rows skipped; the first footer row ends them (before any data row a
+    说明 is a fill-in row, not a footer)."""
+    data = []
+    for offset, cells in enumerate(rows[start:], start=start + 1):
+        if _is_footer(cells) and data:
+            break
+        if _is_fill_in(cells) or _is_footer(cells):
+            continue
+        values = {col.key: cells[i] if i < len(cells) else None for i, col in found.items()}
+        if not any(cell_text(v) for v in values.values()):
+            continue  # blank row
+        if all(col.matches(normalise_header(values[col.key])) for col in found.values()):
+            continue  # the header repeated (a printed roster pasted twice)
+        data.append((offset, values))
+    return data
 
 
 def read_roster(data: bytes, columns: list[Column], *, min_columns: int = 2) -> list[Sheet]:
@@ -114,21 +254,20 @@ def read_roster(data: bytes, columns: list[Column], *, min_columns: int = 2) -> 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        header_at, found = _find_header(rows, columns)
-        if len(found) < min_columns:
+        source = workbook.get_sheet_by_name(name)
+        rows = source.to_python(skip_empty_area=False)
+        ranges = source.merged_cell_ranges
+        _fill_merged(rows, ranges)
+        header_at, matched, pair = _find_header(rows, columns)
+        if len(matched) < min_columns:
             continue
-        sheet = Sheet(name=name, header_row=header_at + 1, columns=found)
-        for offset, cells in enumerate(rows[header_at + 1:], start=header_at + 2):
-            if _is_footer(cells):
-                break
-            values = {col.key: cells[i] if i < len(cells) else None for i, col in found.items()}
-            if not any(cell_text(v) for v in values.values()):
-                continue  # blank row
-            if all(col.matches(normalise_header(values[col.key])) for col in found.values()):
-                continue  # the header repeated (a printed roster pasted twice)
-            sheet.rows.append((offset, values))
-        sheets.append(sheet)
+        found = {index: column for index, (column, _t, _c) in matched.items()}
+        end = _header_end(ranges, header_at)
+        titles = _title_rows(rows, header_at - 1 if pair else header_at)
+        sheets.append(Sheet(name=name, header_row=end + 1, columns=found,
+                            rows=_data_rows(rows, end + 1, found),
+                            title=titles[0] if titles else "", titles=titles,
+                            headings=_headings(rows, header_at, matched, pair)))
     return sheets
 
 
@@ -198,7 +337,10 @@ def parse_date(value: Any) -> date | None:
 
 def parse_int(value: Any, *, default: int | None = None, maximum: int = INT_MAX) -> int | None:
     """A non-negative whole number typed as 12, 12.0, 1,200 or 12人, at most ``maximum``."""
-    text = _ascii_text(value).replace(",", "").replace("人", "").strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # whole, however long (cell_text would show 1E+30)
+    else:
+        text = _ascii_text(value).replace(",", "").replace("人", "").strip()
     if text == "":
         return default
     match = _INTEGER.match(text)
