@@ -97,6 +97,8 @@ WRITES = {
     "core:import_commit": "the uploader's own jobs only",
     "core:import_errors": "the uploader's own jobs only",
     "core:import_report_build": "the uploader's own jobs only (tested: another user 404)",
+    "core:import_abandon": "the uploader's own jobs only (import_job_get: another user 404)",
+    "core:import_errors_reveal": "the uploader's own jobs only, and REVEAL_ID (access-logged)",
     "people:create": "region checked by person_register (tested)",
     "people:reveal": "another county gets 404 (people/tests/test_pages.py)",
     "people:group_add": "person fetched through the scoped selector",
