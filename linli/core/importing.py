@@ -13,6 +13,7 @@ A roster is personal data: its bytes are stored encrypted (``core.crypto``), and
 an importer names in ``sensitive_columns`` (identity numbers) are stored and reported
 masked; only a reveal (``import_report.error_report_reveal``) reads them in full."""
 
+import inspect
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -152,8 +153,19 @@ class Importer(ABC):
     # Keys of columns holding identity numbers: stored and reported masked.
     sensitive_columns: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, actor):
+    def __init__(self, actor, options: dict | None = None):
         self.actor = actor
+        self.options = options or {}
+
+    @classmethod
+    def takes_options(cls) -> bool:
+        """Whether the importer reads the file's options (its own __init__ takes them)."""
+        return (cls.__init__ is not Importer.__init__
+                and "options" in inspect.signature(cls.__init__).parameters)
+
+    def start_sheet(self, sheet) -> None:  # noqa: B027 — a hook; most importers need none
+        """Called before a sheet's rows (``sheet.name``, ``sheet.title``): a roster may say
+        in them where its rows live."""
 
     @classmethod
     def allowed(cls, access) -> bool:
@@ -227,12 +239,14 @@ def columns_of(kind: str) -> list[Column]:
     return _registry[kind].columns
 
 
-def importer_for(*, actor, kind: str) -> Importer:
+def importer_for(*, actor, kind: str, options: dict | None = None) -> Importer:
+    """The kind's importer for the actor (404 when it is not theirs), given the file's
+    options when it takes them (an importer refuses a bad option with Invalid)."""
     cls = _registry.get(kind)
     access = access_for(actor)
     if cls is None or not cls.allowed(access):
         raise NotFound()
-    return cls(actor)
+    return cls(actor, options=options) if options and cls.takes_options() else cls(actor)
 
 
 def _reason(error: Exception) -> str:
@@ -264,11 +278,23 @@ def _formula_warnings(importer: Importer, raw: list[str]) -> list[str]:
             for column, text in zip(importer.columns, raw, strict=True) if formula_like(text)]
 
 
-def _rows(importer: Importer, content: bytes) -> Iterator[Row]:
-    """Every data row, cleaned (with its warnings) or with every reason it cannot be."""
+def understood(sheet) -> dict:
+    """How a sheet's headers were read, for the preview: each header's text, the column it
+    fills (its label) and the label or synonym that matched, or an ignored column."""
+    return {"sheet": sheet.name, "header_row": sheet.header_row, "headings": [
+        {"text": _cut(h.text), "column": str(h.column.label) if h.column else "",
+         "matched": h.matched, "composite": h.composite} for h in sheet.headings]}
+
+
+def _rows(importer: Importer, content: bytes, read: list | None = None) -> Iterator[Row]:
+    """Every data row, cleaned (with its warnings) or with every reason it cannot be;
+    ``read`` gets how each sheet's headers were understood."""
     sheets = _sheets(importer, content)
+    if read is not None:
+        read += [understood(sheet) for sheet in sheets]
     seen: dict[Any, tuple[str, int]] = {}
     for sheet in sheets:
+        importer.start_sheet(sheet)
         missing = sheet.missing_required(importer.columns)
         for number, values in sheet.rows:
             row = Row(sheet.name, number, [cell_text(values.get(c.key)) for c in importer.columns])
@@ -300,9 +326,10 @@ def _clean(importer: Importer, row: Row, values: dict, seen: dict) -> None:
     row.warnings += importer.warnings(cleaned)
 
 
-def _checked(importer: Importer, content: bytes) -> Iterator[list[Row]]:
+def _checked(importer: Importer, content: bytes,
+             read: list | None = None) -> Iterator[list[Row]]:
     """Rows in chunks, after the importer's database checks."""
-    rows = _rows(importer, content)
+    rows = _rows(importer, content, read)
     while chunk := list(islice(rows, CHUNK)):
         good = [r for r in chunk if not r.errors]
         for index, reasons in importer.check_batch([r.cleaned for r in good]).items():
@@ -313,8 +340,11 @@ def _checked(importer: Importer, content: bytes) -> Iterator[list[Row]]:
 
 def checked_rows(job: ImportJob) -> Iterator[list[Row]]:
     """The job's file read again and checked, in chunks (for the full error report)."""
-    importer = importer_for(actor=job.created_by, kind=job.kind)
-    return _checked(importer, _content(job))
+    return _checked(_importer(job), _content(job))
+
+
+def _importer(job: ImportJob) -> Importer:
+    return importer_for(actor=job.created_by, kind=job.kind, options=job.options)
 
 
 def _content(job: ImportJob) -> bytes:
@@ -365,10 +395,10 @@ def run_preview(job: ImportJob) -> ImportJob:
 
 
 def _preview(job: ImportJob) -> ImportJob:
-    importer = importer_for(actor=job.created_by, kind=job.kind)
+    importer = _importer(job)
     errors, warnings = Tally(importer.masked), Tally(importer.masked)
-    preview, total = [], 0
-    for chunk in _checked(importer, _content(job)):
+    preview, total, read = [], 0, []
+    for chunk in _checked(importer, _content(job), read):
         for row in chunk:
             if row.errors:
                 errors.add(row, row.errors, warnings=row.warnings)
@@ -381,9 +411,9 @@ def _preview(job: ImportJob) -> ImportJob:
         _progress(job, total)
     _tally(job, errors, warnings)
     job.total_rows, job.valid_rows, job.processed_rows = total, total - errors.total, total
-    job.preview, job.status = preview, ImportStatus.PREVIEWED
+    job.preview, job.status, job.columns = preview, ImportStatus.PREVIEWED, read
     job.save(update_fields=[*_TALLY_FIELDS, "total_rows", "valid_rows", "processed_rows",
-                            "preview", "status"])
+                            "preview", "status", "columns"])
     return job
 
 
@@ -394,7 +424,7 @@ def run_commit(job: ImportJob) -> ImportJob:
 def _commit(job: ImportJob) -> ImportJob:
     """Save the good rows. Afterwards the job keeps its counts and the capped errors and
     warnings (the report is built from them): not the file, the preview or a report."""
-    importer = importer_for(actor=job.created_by, kind=job.kind)
+    importer = _importer(job)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     errors, warnings, done = Tally(importer.masked), Tally(importer.masked), 0
     for chunk in _checked(importer, _content(job)):
@@ -428,9 +458,13 @@ def in_background(job: ImportJob) -> bool:
     return job.file_bytes > settings.LINLI_BACKGROUND_IMPORT_BYTES
 
 
-def import_preview(*, actor, kind: str, filename: str, content: bytes) -> ImportJob:
-    """Check every row without writing; a large file is checked by a background task."""
-    importer_for(actor=actor, kind=kind)
+def import_preview(*, actor, kind: str, filename: str, content: bytes,
+                   options: dict | None = None) -> ImportJob:
+    """Check every row without writing; a large file is checked by a background task.
+    ``options`` (the file's default region, group …) go to the importer, which refuses a
+    bad one before anything is stored."""
+    options = {k: v for k, v in (options or {}).items() if v not in ("", None)}
+    importer_for(actor=actor, kind=kind, options=options)
     if len(content) > MAX_BYTES:
         raise Invalid(_("文件过大(超过 40 MB),请拆分后上传"))
     # Under a second even for a million rows: a workbook too big is refused before it is
@@ -438,7 +472,7 @@ def import_preview(*, actor, kind: str, filename: str, content: bytes) -> Import
     check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS, data_rows=MAX_ROWS)
     job = ImportJob.objects.create(kind=kind, filename=filename[:200],
                                    content=crypto.seal(content, purpose=crypto.FILE),
-                                   file_bytes=len(content), created_by=actor,
+                                   file_bytes=len(content), created_by=actor, options=options,
                                    status=ImportStatus.CHECKING)
     if in_background(job):
         from linli.core.tasks import import_preview_task

@@ -56,6 +56,10 @@ class ImportJob(models.Model):
     warnings = models.JSONField(default=list, editable=False)
     warning_counts = models.JSONField(default=dict, editable=False)
     preview = models.JSONField(default=list, editable=False)
+    # What the user chose for the file (default region, file group …), given to the
+    # importer; and how each sheet's headers were understood, for the preview.
+    options = models.JSONField(default=dict, editable=False)
+    columns = models.JSONField(default=list, editable=False)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     processed_rows = models.PositiveIntegerField(_("已处理行"), default=0)
     message = models.CharField(_("说明"), max_length=200, blank=True)

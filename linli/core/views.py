@@ -24,6 +24,17 @@ class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel 文件(.xlsx 或 .xls)"))
 
 
+class ImportOptionsForm(ImportForm):
+    """For an importer that reads the file's options (``Importer.takes_options``)."""
+
+    region = forms.CharField(
+        label=gettext_lazy("默认乡镇(街道)或村(社区)"), required=False, max_length=100,
+        help_text=gettext_lazy("表格中没有写明所在地的行,放在这里(可填名称或区划代码)"))
+    group = forms.CharField(
+        label=gettext_lazy("全部行的对象类别"), required=False, max_length=50,
+        help_text=gettext_lazy("整个文件都是同一类对象时填写,如“农村留守老年人”"))
+
+
 class RevealForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=gettext_lazy("查看事由"), max_length=200)
 
@@ -84,14 +95,19 @@ SHOWN = 100  # error and warning rows on the page (the report has the others)
 @login_required
 def import_upload(request, kind: str):
     importer = importing.importer_for(actor=request.user, kind=kind)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form_class = ImportOptionsForm if importer.takes_options() else ImportForm
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        options = {k: v for k, v in form.cleaned_data.items() if k != "file"}
         try:
             job = importing.import_preview(actor=request.user, kind=kind, filename=upload.name,
-                                           content=upload.read())
+                                           content=upload.read(), options=options)
         except Invalid as error:
-            form.add_error("file", error.message)
+            if isinstance(error.details, dict) and set(error.details) & set(options):
+                add_form_errors(form, error)
+            else:
+                form.add_error("file", error.message)
         else:
             return redirect("core:import_job", pk=job.pk)
     recent = importing.import_jobs_recent(actor=request.user, kind=kind)
