@@ -25,22 +25,32 @@ _SEALED = b"gAAAAA"
 
 
 @cache
+def derived_key(master: bytes, purpose: str, use: str) -> bytes:
+    """The key for one purpose and use ("encrypt", "lookup") derived from the data key."""
+    return hmac.new(master, f"linli:{purpose}:{use}".encode(), hashlib.sha256).digest()
+
+
+@cache
 def _fernet(master: bytes, purpose: str) -> Fernet:
-    key = hmac.new(master, f"linli:{purpose}:encrypt".encode(), hashlib.sha256).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+    return Fernet(base64.urlsafe_b64encode(derived_key(master, purpose, "encrypt")))
+
+
+def fernet(purpose: str) -> Fernet:
+    """The cipher of one purpose (identity numbers, import files …) under LINLI_DATA_KEY."""
+    return _fernet(settings.LINLI_DATA_KEY, purpose)
 
 
 def seal(data: bytes, *, purpose: str) -> bytes:
     """``data`` encrypted for storing; empty stays empty (nothing is kept)."""
     if not data:
         return b""
-    return _fernet(settings.LINLI_DATA_KEY, purpose).encrypt(data)
+    return fernet(purpose).encrypt(data)
 
 
 def unseal(token: bytes, *, purpose: str) -> bytes:
     if not token:
         return b""
-    return _fernet(settings.LINLI_DATA_KEY, purpose).decrypt(token)
+    return fernet(purpose).decrypt(token)
 
 
 def is_sealed(data: bytes) -> bool:

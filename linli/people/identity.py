@@ -6,19 +6,17 @@ address code *at issue* and may be retired, so they are not checked against toda
 regions (GLOSSARY §7).
 """
 
-import base64
 import hashlib
 import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from linli.core import crypto
 from linli.core.bounds import ascii_digits, is_ascii_number
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -107,21 +105,18 @@ def mask(value: str) -> str:
     return f"{value[:6]}********{value[-4:]}" if len(value) == 18 else "—"
 
 
-@cache
-def _keys(master: bytes) -> tuple[Fernet, bytes]:
-    derive = lambda label: hmac.new(master, label, hashlib.sha256).digest()  # noqa: E731
-    fernet = Fernet(base64.urlsafe_b64encode(derive(b"linli:id-number:encrypt")))
-    return fernet, derive(b"linli:id-number:lookup")
+ID_NUMBER = "id-number"  # the purpose of the keys (core.crypto): one for identity numbers
 
 
 def encrypt(value: str) -> str:
-    return _keys(settings.LINLI_DATA_KEY)[0].encrypt(value.encode()).decode()
+    return crypto.fernet(ID_NUMBER).encrypt(value.encode()).decode()
 
 
 def decrypt(token: str) -> str:
-    return _keys(settings.LINLI_DATA_KEY)[0].decrypt(token.encode()).decode()
+    return crypto.fernet(ID_NUMBER).decrypt(token.encode()).decode()
 
 
 def lookup_hash(value: str) -> str:
     """A keyed hash: equal numbers match, and nobody without the key can test a guess."""
-    return hmac.new(_keys(settings.LINLI_DATA_KEY)[1], value.encode(), hashlib.sha256).hexdigest()
+    key = crypto.derived_key(settings.LINLI_DATA_KEY, ID_NUMBER, "lookup")
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
