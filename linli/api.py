@@ -8,6 +8,7 @@ from ninja.renderers import JSONRenderer
 
 from linli.accounts.api import router as accounts_router
 from linli.care.api import router as care_router
+from linli.core.api import router as imports_router
 from linli.core.api_support import (
     SessionAuth,
     TokenAuth,
@@ -45,4 +46,5 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/people", people_router)
 api.add_router("/visits", visits_router)
 api.add_router("/care", care_router)
+api.add_router("/imports", imports_router)
 declare_errors(api)

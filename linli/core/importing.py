@@ -234,6 +234,11 @@ def register(importer: type[Importer]) -> type[Importer]:
     return importer
 
 
+def kinds() -> list[str]:
+    """The registered import kinds (the API's value set for them)."""
+    return sorted(_registry)
+
+
 def columns_of(kind: str) -> list[Column]:
     """The columns of a registered import kind."""
     return _registry[kind].columns
