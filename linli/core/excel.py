@@ -7,11 +7,12 @@ full-width characters and dates in any of the forms clerks type.
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
+from itertools import chain, islice
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -59,6 +60,7 @@ class Heading:
     column: Column | None = None
     matched: str = ""
     composite: bool = False
+    chosen: bool = False  # mapped (or ignored) by the user's choice, not by its name
 
 
 @dataclass
@@ -66,7 +68,8 @@ class Sheet:
     name: str
     header_row: int  # 1-based, the last header row
     columns: dict[int, Column]  # cell index → column
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (row no., values)
+    # (row no., values): a list from read_roster, an iterator from iter_roster
+    rows: Iterable[tuple[int, dict[str, Any]]] = field(default_factory=list)
     title: str = ""  # the first title row above the header (某某镇留守老年人花名册)
     titles: list[str] = field(default_factory=list)  # every title row above the header
     headings: list[Heading] = field(default_factory=list)
@@ -76,9 +79,11 @@ class Sheet:
         return [c for c in columns if c.required and c.key not in found]
 
 
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(ord("！"), ord("～") + 1)} | {0x3000: " "}
+
+
 def to_halfwidth(text: str) -> str:
-    return "".join(chr(ord(c) - 0xFEE0) if "！" <= c <= "～" else (" " if c == "\u3000" else c)
-                   for c in text)
+    return text.translate(_HALFWIDTH)
 
 
 def normalise_header(value: Any) -> str:
@@ -95,6 +100,8 @@ _EXACT_DIGITS = 1e15
 def cell_text(value: Any) -> str:
     """A cell as text: floats that are whole numbers lose their '.0'; a number too long for
     a float reads as Excel shows it (``6.30202E+17``)."""
+    if type(value) is str:
+        return value.translate(_HALFWIDTH).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -120,16 +127,38 @@ def _candidates(upper: str, lower: str) -> list[tuple[int, str, bool]]:
     return [(2, lower or upper, False)] if lower or upper else []
 
 
-def _match_row(cells: list[Any], columns: list[Column], above: list[Any] | None = None):
+def heading_key(upper: str, lower: str) -> str:
+    """The key a header cell is mapped by (the ``columns`` choice of an import): its
+    normalised text, 上行+下行 under a different title above it."""
+    return upper + lower if upper and lower and upper != lower else lower or upper
+
+
+def choice_key(text: str) -> str:
+    """The key of a header as the preview shows it (联系人·电话 → 联系人电话)."""
+    return normalise_header(str(text).replace("·", ""))
+
+
+def _match_row(cells: list[Any], columns: list[Column], above: list[Any] | None = None,
+               chosen: dict[str, str] | None = None):
     """{cell index: (column, matched text, composite)}: each pass over the whole row, so a
-    composite 联系人电话 beats a plain 电话 elsewhere in the row."""
+    composite 联系人电话 beats a plain 电话 elsewhere in the row. ``chosen`` maps header
+    keys (``heading_key``) to a column key, or "" to ignore the column, whatever its name."""
     options = []
-    for index, cell in enumerate(cells):
-        upper = normalise_header(above[index]) if above is not None and index < len(above) else ""
-        options += [(rank, index, text, composite)
-                    for rank, text, composite in _candidates(upper, normalise_header(cell))]
     found: dict[int, tuple[Column, str, bool]] = {}
     taken: set[str] = set()
+    by_key = {c.key: c for c in columns}
+    for index, cell in enumerate(cells):
+        upper = normalise_header(above[index]) if above is not None and index < len(above) else ""
+        lower = normalise_header(cell)
+        key = heading_key(upper, lower)
+        if chosen and key and key in chosen:
+            column = by_key.get(chosen[key])
+            if column is not None and column.key not in taken:
+                found[index] = (column, key, key != lower)
+                taken.add(column.key)
+            continue
+        options += [(rank, index, text, composite)
+                    for rank, text, composite in _candidates(upper, lower)]
     for _rank, index, text, composite in sorted(options, key=lambda o: (o[0], o[1])):
         if index in found:
             continue
@@ -146,18 +175,18 @@ def _own(found: dict, cells: list[Any]) -> int:
                if composite or normalise_header(cells[index]) == text)
 
 
-def _find_header(rows: list[list[Any]], columns: list[Column]):
+def _find_header(rows: list[list[Any]], columns: list[Column], chosen: dict | None = None):
     """The header is the row (or pair of rows) that names the most known columns. A pair
     counts when its lower row names columns itself: a sub-header row, or the header under a
     title; a data row under the header never does."""
     best: tuple[int, int, dict] = (0, -1, {})
     pair = False
     for number, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        single = _match_row(cells, columns)
+        single = _match_row(cells, columns, chosen=chosen)
         if len(single) > best[0]:
             best, pair = (len(single), number, single), False
         if number:
-            double = _match_row(cells, columns, rows[number - 1])
+            double = _match_row(cells, columns, rows[number - 1], chosen)
             own = _own(double, cells)
             if own and (len(double) > best[0] or (best[1] == number - 1
                                                   and len(double) == best[0]
@@ -179,6 +208,32 @@ def _fill_merged(rows: list[list[Any]], ranges) -> None:
                 rows[r][c] = value
 
 
+def _filled(rows: Iterator[list[Any]], ranges, head: list[list[Any]]) -> Iterator[list[Any]]:
+    """``rows`` (the sheet's rows after those of ``head``, already filled) with merged
+    ranges filled as they stream past: only the ranges still open are held."""
+    start = len(head)
+    starting: dict[int, list] = {}
+    for (top, left), (bottom, right) in ranges or ():
+        if bottom >= start:
+            starting.setdefault(max(top, start), []).append((top, left, bottom, right))
+    if not starting:
+        yield from rows
+        return
+    open_ranges: list[tuple[int, int, int, Any]] = []  # (bottom, left, right, value)
+    for number, cells in enumerate(rows, start=start):
+        for top, left, bottom, right in starting.pop(number, ()):
+            # A range begun in ``head`` has its value there.
+            above = head[top] if top < start else cells
+            value = above[left] if left < len(above) else None
+            open_ranges.append((bottom, left, right, value))
+        if open_ranges:
+            open_ranges = [r for r in open_ranges if r[0] >= number]
+            for _bottom, left, right, value in open_ranges:
+                for c in range(left, min(right, len(cells) - 1) + 1):
+                    cells[c] = value
+        yield cells
+
+
 def _header_end(ranges, header_at: int) -> int:
     """The last header row: a header cell merged down over the next row makes that row part
     of the header too (never a data row)."""
@@ -190,21 +245,27 @@ def _header_end(ranges, header_at: int) -> int:
 
 
 def _first_text(cells: list[Any]) -> str:
-    return next((cell_text(c) for c in cells if cell_text(c)), "").replace(" ", "")
+    for cell in cells:
+        if cell is not None and cell != "" and (text := cell_text(cell)):
+            return text.replace(" ", "")
+    return ""
 
 
-def _is_footer(cells: list[Any]) -> bool:
-    return _first_text(cells).startswith(FOOTER_MARKERS)
+def _is_footer(cells: list[Any], first: str | None = None) -> bool:
+    return (_first_text(cells) if first is None else first).startswith(FOOTER_MARKERS)
 
 
 _FILL_IN = re.compile(r"^(例|示例|样例|举例|例如)([::0-9一二三]|$)|^(填表|填写|填报)(说明|要求)")
 
 
-def _is_fill_in(cells: list[Any]) -> bool:
+def _is_fill_in(cells: list[Any], first: str | None = None) -> bool:
     """A row that shows how to fill the form in: 填表说明…, 例:张三 …, or the column
     numbers 1 2 3 … printed under the header."""
-    if _FILL_IN.match(_first_text(cells)):
+    first = _first_text(cells) if first is None else first
+    if _FILL_IN.match(first):
         return True
+    if re.sub(r"[()()]", "", first) != "1":
+        return False
     texts = [re.sub(r"[()()]", "", cell_text(c)) for c in cells if cell_text(c)]
     return len(texts) >= 3 and texts == [str(n) for n in range(1, len(texts) + 1)]
 
@@ -214,7 +275,8 @@ def _title_rows(rows: list[list[Any]], header_start: int) -> list[str]:
             for cells in rows[:header_start] if any(cell_text(c) for c in cells)]
 
 
-def _headings(rows: list[list[Any]], header_at: int, found: dict, pair: bool) -> list[Heading]:
+def _headings(rows: list[list[Any]], header_at: int, found: dict, pair: bool,
+              chosen: dict | None = None) -> list[Heading]:
     cells, above = rows[header_at], rows[header_at - 1] if pair else []
     headings = []
     for index, cell in enumerate(cells):
@@ -225,49 +287,77 @@ def _headings(rows: list[list[Any]], header_at: int, found: dict, pair: bool) ->
                                                     and index not in found) else lower or upper
         if column is None and not shown:
             continue
-        headings.append(Heading(index, shown, column, column.matched_name(text) if column
-                                else "", composite))
+        by_choice = bool(chosen) and heading_key(normalise_header(upper) if pair else "",
+                                                 normalise_header(lower)) in chosen
+        headings.append(Heading(index, shown, column, column.matched_name(text)
+                                if column and not by_choice else "", composite, by_choice))
     return headings
 
 
-def _data_rows(rows: list[list[Any]], start: int, found: dict[int, Column]):
-    """(row number, values) of the data rows from ``start`` (0-based): blank, fill-in and
-    repeated header rows skipped; the first footer row ends them (before any data row a
-    说明 is a fill-in row, not a footer)."""
-    data = []
-    for offset, cells in enumerate(rows[start:], start=start + 1):
-        if _is_footer(cells) and data:
-            break
-        if _is_fill_in(cells) or _is_footer(cells):
+def _data_rows(rows: Iterable[list[Any]], start: int, found: dict[int, Column]):
+    """(row number, values) of the data rows, ``rows`` starting at index ``start``
+    (0-based): blank, fill-in and repeated header rows skipped; the first footer row ends
+    them (before any data row a 说明 is a fill-in row, not a footer)."""
+    seen_data = False
+    for offset, cells in enumerate(rows, start=start + 1):
+        first = _first_text(cells)
+        if not first:
+            continue  # blank row
+        footer = first.startswith(FOOTER_MARKERS)
+        if footer and seen_data:
+            return
+        if footer or _is_fill_in(cells, first):
             continue
         values = {col.key: cells[i] if i < len(cells) else None for i, col in found.items()}
         if not any(cell_text(v) for v in values.values()):
             continue  # blank row
         if all(col.matches(normalise_header(values[col.key])) for col in found.values()):
             continue  # the header repeated (a printed roster pasted twice)
-        data.append((offset, values))
-    return data
+        seen_data = True
+        yield offset, values
 
 
-def read_roster(data: bytes, columns: list[Column], *, min_columns: int = 2) -> list[Sheet]:
-    """Every sheet that has a recognisable header, with its data rows keyed by column."""
+def _sheet_rows(source) -> Iterator[list[Any]]:
+    """The sheet's rows from A1, as lists (calamine's rows begin at the first used column;
+    its rows already count from the first)."""
+    pad = [None] * (source.start or (0, 0))[1]
+    for cells in source.iter_rows():
+        yield [*pad, *cells] if pad else list(cells)
+
+
+def iter_roster(data: bytes, columns: list[Column], *, min_columns: int = 2,
+                chosen: dict[str, str] | None = None) -> Iterator[Sheet]:
+    """Every sheet that has a recognisable header, one at a time, its ``rows`` an iterator
+    read as they are used: a million-row roster is never held as Python objects. ``chosen``
+    maps header keys (``choice_key``) to a column key, or "" to ignore the column."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets = []
     for name in workbook.sheet_names:
         source = workbook.get_sheet_by_name(name)
-        rows = source.to_python(skip_empty_area=False)
+        stream = _sheet_rows(source)
+        head = list(islice(stream, HEADER_SCAN_ROWS + 2))
         ranges = source.merged_cell_ranges
-        _fill_merged(rows, ranges)
-        header_at, matched, pair = _find_header(rows, columns)
+        _fill_merged(head, ranges)
+        header_at, matched, pair = _find_header(head, columns, chosen)
         if len(matched) < min_columns:
             continue
         found = {index: column for index, (column, _t, _c) in matched.items()}
         end = _header_end(ranges, header_at)
-        titles = _title_rows(rows, header_at - 1 if pair else header_at)
-        sheets.append(Sheet(name=name, header_row=end + 1, columns=found,
-                            rows=_data_rows(rows, end + 1, found),
-                            title=titles[0] if titles else "", titles=titles,
-                            headings=_headings(rows, header_at, matched, pair)))
+        titles = _title_rows(head, header_at - 1 if pair else header_at)
+        rest = _filled(stream, ranges, head)
+        yield Sheet(name=name, header_row=end + 1, columns=found,
+                    rows=_data_rows(chain(head[end + 1:], rest), end + 1, found),
+                    title=titles[0] if titles else "", titles=titles,
+                    headings=_headings(head, header_at, matched, pair, chosen))
+
+
+def read_roster(data: bytes, columns: list[Column], *, min_columns: int = 2,
+                chosen: dict[str, str] | None = None) -> list[Sheet]:
+    """Every sheet that has a recognisable header, with its data rows (a list) keyed by
+    column."""
+    sheets = []
+    for sheet in iter_roster(data, columns, min_columns=min_columns, chosen=chosen):
+        sheet.rows = list(sheet.rows)
+        sheets.append(sheet)
     return sheets
 
 

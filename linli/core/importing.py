@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from linli.accounts.access import access_for
 from linli.core import crypto
 from linli.core.errors import DomainError, Invalid, NotFound
-from linli.core.excel import Column, cell_text, formula_like, read_roster
-from linli.core.models import ImportJob, ImportStatus, ReportStatus
+from linli.core.excel import Column, cell_text, choice_key, formula_like, iter_roster
+from linli.core.models import ImportJob, ImportMemory, ImportStatus, ReportStatus
 from linli.core.workbook_size import check_workbook_size
 
 PREVIEW_ROWS = 20
@@ -201,6 +201,18 @@ class Importer(ABC):
         """Create or update one row; return 'created', 'updated' or 'unchanged'."""
         raise Invalid(_("该导入类型只支持批量保存"))
 
+    def questions(self) -> dict[str, list[dict]]:
+        """After the preview's pass: what the user is to decide, by option name, e.g.
+        {"group_values": [{"value": "孤寡", "rows": 12}], "places": [{"value": "新村",
+        "rows": 5, "candidates": [{"code": …, "label": …}]}]}; the answers come back in
+        the file's options and the file is checked again."""
+        return {}
+
+    def choices_for(self, question: str) -> list[tuple[str, str]]:
+        """The answers (value, label) a question offers when its items name no
+        candidates of their own (every group, for a category value)."""
+        return []
+
     def warnings(self, cleaned) -> list[str]:
         """What is worth telling about a row that is saved anyway (a cleaned row may carry
         a ``warnings`` list)."""
@@ -258,22 +270,20 @@ def _reason(error: Exception) -> str:
     return str(error.message if isinstance(error, DomainError) else error)
 
 
-def _sheets(importer: Importer, content: bytes) -> list:
-    """The workbook's roster sheets, refused before any row is checked when it holds more
-    than MAX_ROWS data rows (a big file is refused before it is even read)."""
+def _sheets(importer: Importer, content: bytes, chosen: dict | None = None) -> Iterator:
+    """The workbook's roster sheets one at a time, their rows read as they are used; the
+    workbook is refused before any row is read when it holds more than MAX_ROWS rows."""
     check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS, data_rows=MAX_ROWS)
     try:
-        sheets = read_roster(content, importer.columns)
+        sheets = iter_roster(content, importer.columns, chosen=chosen)
+        sheet = next(sheets, None)
     except Exception:  # calamine raises its own errors for files that are not workbooks
         raise Invalid(_("无法读取该文件,请上传 Excel 文件(.xlsx 或 .xls)")) from None
-    if not sheets:
+    if sheet is None:
         names = "、".join(str(c.label) for c in importer.columns if c.required)
         raise Invalid(_("没有找到表头,请确认表格含有这些列:%(c)s") % {"c": names})
-    rows = sum(len(sheet.rows) for sheet in sheets)
-    if rows > MAX_ROWS:
-        raise Invalid(_("表格共有 %(n)s 行数据,超过 %(m)s 行的上限,请拆分成多个文件后分批上传")
-                      % {"n": f"{rows:,}", "m": f"{MAX_ROWS:,}"})
-    return sheets
+    yield sheet
+    yield from sheets
 
 
 def _formula_warnings(importer: Importer, raw: list[str]) -> list[str]:
@@ -288,20 +298,26 @@ def understood(sheet) -> dict:
     fills (its label) and the label or synonym that matched, or an ignored column."""
     return {"sheet": sheet.name, "header_row": sheet.header_row, "headings": [
         {"text": _cut(h.text), "column": str(h.column.label) if h.column else "",
-         "matched": h.matched, "composite": h.composite} for h in sheet.headings]}
+         "key": h.column.key if h.column else "", "matched": h.matched,
+         "composite": h.composite, "chosen": h.chosen} for h in sheet.headings]}
 
 
-def _rows(importer: Importer, content: bytes, read: list | None = None) -> Iterator[Row]:
+def _rows(importer: Importer, content: bytes, read: list | None = None,
+          chosen: dict | None = None) -> Iterator[Row]:
     """Every data row, cleaned (with its warnings) or with every reason it cannot be;
     ``read`` gets how each sheet's headers were understood."""
-    sheets = _sheets(importer, content)
-    if read is not None:
-        read += [understood(sheet) for sheet in sheets]
     seen: dict[Any, tuple[str, int]] = {}
-    for sheet in sheets:
+    count = 0
+    for sheet in _sheets(importer, content, chosen):
+        if read is not None:
+            read.append(understood(sheet))
         importer.start_sheet(sheet)
         missing = sheet.missing_required(importer.columns)
         for number, values in sheet.rows:
+            count += 1
+            if count > MAX_ROWS:
+                raise Invalid(_("表格的数据超过 %(m)s 行的上限,请拆分成多个文件后分批上传")
+                              % {"m": f"{MAX_ROWS:,}"})
             row = Row(sheet.name, number, [cell_text(values.get(c.key)) for c in importer.columns])
             row.warnings = _formula_warnings(importer, row.raw)
             if missing:
@@ -331,10 +347,10 @@ def _clean(importer: Importer, row: Row, values: dict, seen: dict) -> None:
     row.warnings += importer.warnings(cleaned)
 
 
-def _checked(importer: Importer, content: bytes,
-             read: list | None = None) -> Iterator[list[Row]]:
+def _checked(importer: Importer, content: bytes, read: list | None = None,
+             chosen: dict | None = None) -> Iterator[list[Row]]:
     """Rows in chunks, after the importer's database checks."""
-    rows = _rows(importer, content, read)
+    rows = _rows(importer, content, read, chosen)
     while chunk := list(islice(rows, CHUNK)):
         good = [r for r in chunk if not r.errors]
         for index, reasons in importer.check_batch([r.cleaned for r in good]).items():
@@ -345,7 +361,16 @@ def _checked(importer: Importer, content: bytes,
 
 def checked_rows(job: ImportJob) -> Iterator[list[Row]]:
     """The job's file read again and checked, in chunks (for the full error report)."""
-    return _checked(_importer(job), _content(job))
+    return _checked(_importer(job), _content(job), chosen=chosen_columns(job))
+
+
+def chosen_columns(job: ImportJob) -> dict[str, str]:
+    """How the user said the file's headers are to be read: what they chose for this file
+    (``options["columns"]``) over what they chose before for files of the kind."""
+    memory = ImportMemory.objects.filter(user=job.created_by_id, kind=job.kind).first()
+    chosen = dict(memory.columns) if memory else {}
+    chosen.update((choice_key(k), v) for k, v in (job.options.get("columns") or {}).items())
+    return chosen
 
 
 def _importer(job: ImportJob) -> Importer:
@@ -359,6 +384,14 @@ def _content(job: ImportJob) -> bytes:
     else:
         stored = bytes(ImportJob.objects.values_list("content", flat=True).get(pk=job.pk))
     return crypto.unseal(stored, purpose=crypto.FILE)
+
+
+QUESTIONS = 100  # questions of one kind kept for the page (the rows with most first)
+
+
+def _bounded(questions: dict) -> dict:
+    return {name: sorted(items, key=lambda q: -q.get("rows", 0))[:QUESTIONS]
+            for name, items in (questions or {}).items() if items}
 
 
 def _progress(job: ImportJob, processed: int) -> None:
@@ -403,7 +436,7 @@ def _preview(job: ImportJob) -> ImportJob:
     importer = _importer(job)
     errors, warnings = Tally(importer.masked), Tally(importer.masked)
     preview, total, read = [], 0, []
-    for chunk in _checked(importer, _content(job), read):
+    for chunk in _checked(importer, _content(job), read, chosen_columns(job)):
         for row in chunk:
             if row.errors:
                 errors.add(row, row.errors, warnings=row.warnings)
@@ -417,8 +450,9 @@ def _preview(job: ImportJob) -> ImportJob:
     _tally(job, errors, warnings)
     job.total_rows, job.valid_rows, job.processed_rows = total, total - errors.total, total
     job.preview, job.status, job.columns = preview, ImportStatus.PREVIEWED, read
+    job.questions = _bounded(importer.questions())
     job.save(update_fields=[*_TALLY_FIELDS, "total_rows", "valid_rows", "processed_rows",
-                            "preview", "status", "columns"])
+                            "preview", "status", "columns", "questions"])
     return job
 
 
@@ -432,7 +466,7 @@ def _commit(job: ImportJob) -> ImportJob:
     importer = _importer(job)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     errors, warnings, done = Tally(importer.masked), Tally(importer.masked), 0
-    for chunk in _checked(importer, _content(job)):
+    for chunk in _checked(importer, _content(job), chosen=chosen_columns(job)):
         good = [r for r in chunk if not r.errors]
         for row, result in zip(good, importer.commit_batch([r.cleaned for r in good]),
                                strict=True):
@@ -479,15 +513,66 @@ def import_preview(*, actor, kind: str, filename: str, content: bytes,
                                    content=crypto.seal(content, purpose=crypto.FILE),
                                    file_bytes=len(content), created_by=actor, options=options,
                                    status=ImportStatus.CHECKING)
+    job = _start_check(job)
+    if job.status == ImportStatus.FAILED:
+        raise Invalid(job.message)
+    return job
+
+
+def _start_check(job: ImportJob) -> ImportJob:
+    """Check the job's file (again): in a background task when it is big."""
     if in_background(job):
         from linli.core.tasks import import_preview_task
 
         transaction.on_commit(lambda: import_preview_task.enqueue(job.pk))
         return job
-    job = run_preview(job)
-    if job.status == ImportStatus.FAILED:
-        raise Invalid(job.message)
-    return job
+    return run_preview(job)
+
+
+def import_rechoose(*, actor, job: ImportJob, columns: dict[str, str] | None = None,
+                    answers: dict[str, dict[str, str]] | None = None,
+                    options: dict | None = None) -> ImportJob:
+    """The user's choices on a checked file, and the file checked again with them:
+    ``columns`` {header as shown: column key, or "" to ignore it} replaces the file's
+    column choices and is remembered for the user's next file of the kind (a header left
+    out goes back to being read by its name); ``answers`` {question: {value: answer}} are
+    added to what was answered before; ``options`` (default region, file group) replace
+    those given on upload. A bad choice is refused (Invalid) before anything changes."""
+    if job.status != ImportStatus.PREVIEWED or not job.has_file:
+        raise Invalid(_("只能调整已检查、尚未导入的文件"))
+    known = {c.key for c in columns_of(job.kind)}
+    columns = {choice_key(k): v for k, v in (columns or {}).items() if choice_key(k)}
+    if bad := [v for v in columns.values() if v and v not in known]:
+        raise Invalid(_("未知的列“%(c)s”") % {"c": bad[0]}, details={"columns": [_("未知")]})
+    merged = {**job.options, **{k: v for k, v in (options or {}).items()
+                                if k not in ("columns", *(answers or {}))}}
+    merged = {k: v for k, v in merged.items() if v not in ("", None, {})}
+    for name, given in (answers or {}).items():
+        merged[name] = {**(job.options.get(name) or {}), **given}
+    if columns:
+        merged["columns"] = columns
+    else:
+        merged.pop("columns", None)
+    importer_for(actor=actor, kind=job.kind, options=merged)  # refuses a bad option
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, created_by=actor,
+                                           status=ImportStatus.PREVIEWED).update(
+            status=ImportStatus.CHECKING, options=merged, processed_rows=0,
+            report=None, report_status=ReportStatus.NONE, updated_at=timezone.now())
+        if not updated:
+            raise Invalid(_("只能调整已检查、尚未导入的文件"))
+        _remember(actor, job, columns)
+    return _start_check(ImportJob.objects.defer("report").get(pk=job.pk))
+
+
+def _remember(actor, job: ImportJob, columns: dict[str, str]) -> None:
+    """The user's column choices kept for their next file of the kind: the headers of
+    this file take what was chosen now (or nothing, read by name again)."""
+    memory, _created = ImportMemory.objects.get_or_create(user=actor, kind=job.kind)
+    headers = {choice_key(h["text"]) for sheet in job.columns for h in sheet["headings"]}
+    kept = {k: v for k, v in memory.columns.items() if k not in headers}
+    memory.columns = {**kept, **columns}
+    memory.save(update_fields=["columns", "updated_at"])
 
 
 def import_job_get(*, actor, pk: int) -> ImportJob:

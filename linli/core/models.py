@@ -60,6 +60,9 @@ class ImportJob(models.Model):
     # importer; and how each sheet's headers were understood, for the preview.
     options = models.JSONField(default=dict, editable=False)
     columns = models.JSONField(default=list, editable=False)
+    # What the importer could not decide alone, for the user to answer on the preview
+    # (values it could not map, names with several candidates): ``Importer.questions``.
+    questions = models.JSONField(default=dict, editable=False)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     processed_rows = models.PositiveIntegerField(_("已处理行"), default=0)
     message = models.CharField(_("说明"), max_length=200, blank=True)
@@ -86,3 +89,23 @@ class ImportJob(models.Model):
         """Whether the uploaded bytes are still kept (see the class docstring)."""
         return self.status in (ImportStatus.CHECKING, ImportStatus.PREVIEWED,
                                ImportStatus.COMMITTING)
+
+
+class ImportMemory(models.Model):
+    """How a user mapped a file's headers, remembered for their next file of the kind: a
+    header they mapped to a field (or told to ignore) is read the same way next time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("用户"))
+    kind = models.CharField(_("导入类型"), max_length=32)
+    columns = models.JSONField(default=dict)  # header text → column key, "" = ignored
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("导入列对应记忆")
+        verbose_name_plural = _("导入列对应记忆")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"],
+                                               name="import_memory_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

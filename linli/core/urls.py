@@ -8,6 +8,7 @@ urlpatterns = [
     path("imports/<slug:kind>/", views.import_upload, name="import_upload"),
     path("imports/job/<int:pk>/", views.import_job, name="import_job"),
     path("imports/job/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/job/<int:pk>/choices/", views.import_rechoose, name="import_rechoose"),
     path("imports/job/<int:pk>/abandon/", views.import_abandon, name="import_abandon"),
     path("imports/job/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("imports/job/<int:pk>/errors/full/", views.import_errors_reveal,

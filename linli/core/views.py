@@ -14,6 +14,7 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.core import dashboard, import_report, importing
 from linli.core.errors import Invalid, NotFound
+from linli.core.excel import choice_key
 from linli.core.forms import BootstrapMixin
 from linli.core.models import ImportStatus
 
@@ -33,6 +34,13 @@ class ImportOptionsForm(ImportForm):
     group = forms.CharField(
         label=gettext_lazy("全部行的对象类别"), required=False, max_length=50,
         help_text=gettext_lazy("整个文件都是同一类对象时填写,如“农村留守老年人”"))
+
+
+class ImportChoiceForm(BootstrapMixin, forms.Form):
+    """The file's options, changed after the check (ImportOptionsForm without the file)."""
+
+    region = ImportOptionsForm.base_fields["region"]
+    group = ImportOptionsForm.base_fields["group"]
 
 
 class RevealForm(BootstrapMixin, forms.Form):
@@ -120,8 +128,16 @@ def import_job(request, pk: int):
     job = importing.import_job_get(actor=request.user, pk=pk)
     importer = importing.importer_for(actor=request.user, kind=job.kind)
     shown = importer.shown_columns()
+    options_form = None
+    if job.status == ImportStatus.PREVIEWED and importer.takes_options():
+        options_form = ImportChoiceForm(initial={k: job.options.get(k, "")
+                                                 for k in ("region", "group")})
     return render(request, "core/import_job.html", {
         "job": job, "importer": importer, "headers": importer.preview_headers(),
+        "sheets_read": _sheets_read(job) if job.status == ImportStatus.PREVIEWED else [],
+        "fields": [(c.key, c.label) for c in importer.columns],
+        "questions": _questions(job, importer) if job.status == ImportStatus.PREVIEWED
+        else [], "options_form": options_form, "AUTO": AUTO, "PENDING": PENDING,
         "named_by": [importer.columns[i].label for i in shown],
         "errors": _named(job.errors[:SHOWN], shown),
         "warnings": _named(job.warnings[:SHOWN], shown), "shown": SHOWN,
@@ -130,6 +146,51 @@ def import_job(request, pk: int):
         "kept": importing.KEPT, "report_task": import_report.needs_task(job),
         "error_counts": _by_count(job.error_counts),
         "warning_counts": _by_count(job.warning_counts)})
+
+
+AUTO, PENDING = "__auto__", "__pending__"
+QUESTION_TITLES = {
+    "group_values": gettext_lazy("无法识别的类别:请为每个写法选择对应的类别,或不导入该类别"),
+    "places": gettext_lazy("同名的地点:请选择所指的地点,同一写法的各行都按此登记"),
+}
+
+
+def _headings(job) -> list[dict]:
+    """Each header of the file once (the first sheet's reading of it), for the choice
+    of its column: [{text, key, …, choice: the chosen column key, "" or AUTO}]."""
+    return [h for sheet in _sheets_read(job) for h in sheet["headings"] if "index" in h]
+
+
+def _sheets_read(job) -> list[dict]:
+    """How each sheet's headers were read, the first reading of each header numbered for
+    its choice on the page."""
+    chosen = importing.chosen_columns(job)
+    seen: set[str] = set()
+    sheets = []
+    for sheet in job.columns:
+        headings = []
+        for heading in sheet["headings"]:
+            key = choice_key(heading["text"])
+            heading = {**heading, "choice": chosen.get(key, AUTO)}
+            if key not in seen:
+                seen.add(key)
+                heading["index"], heading["first"] = len(seen) - 1, True
+            headings.append(heading)
+        sheets.append({**sheet, "headings": headings})
+    return sheets
+
+
+def _questions(job, importer) -> list[dict]:
+    """What the importer could not decide, with the answers each item offers."""
+    asked = []
+    for name, items in (job.questions or {}).items():
+        given = job.options.get(name) or {}
+        offered = importer.choices_for(name)
+        asked.append({"name": name, "title": QUESTION_TITLES.get(name, name), "items": [
+            {**item, "choices": [(c["code"], c["label"]) for c in item["candidates"]]
+             if item.get("candidates") else offered, "answer": given.get(item["value"], PENDING)}
+            for item in items]})
+    return asked
 
 
 def _named(rows: list[dict], shown: list[int]) -> list[dict]:
@@ -151,6 +212,43 @@ def import_commit(request, pk: int):
         messages.success(request, _("导入完成:新增 %(c)d,更新 %(u)d,无变化 %(n)d,错误 %(e)d") % {
             "c": job.created_count, "u": job.updated_count, "n": job.unchanged_count,
             "e": job.error_rows})
+    return redirect("core:import_job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_rechoose(request, pk: int):
+    """The choices made on a checked file (each column's field, the answers to its
+    questions, the file's default region and group), and the file checked again."""
+    job = importing.import_job_get(actor=request.user, pk=pk)
+    importer = importing.importer_for(actor=request.user, kind=job.kind)
+    post = request.POST
+    columns = {}
+    for index, heading in enumerate(_headings(job)):
+        choice = post.get(f"column-{index}", AUTO)
+        if choice != AUTO:
+            columns[heading["text"]] = choice
+    answers: dict[str, dict[str, str]] = {}
+    for question in _questions(job, importer):
+        for index, item in enumerate(question["items"]):
+            answer = post.get(f"answer-{question['name']}-{index}", PENDING)
+            allowed = {code for code, _label in item["choices"]} | {""}
+            if answer != PENDING and answer in allowed:
+                answers.setdefault(question["name"], {})[item["value"]] = answer
+    options = None
+    if importer.takes_options():
+        form = ImportChoiceForm(post)
+        options = form.cleaned_data if form.is_valid() else None
+        if options is None:
+            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            return redirect("core:import_job", pk=job.pk)
+    try:
+        importing.import_rechoose(actor=request.user, job=job, columns=columns,
+                                  answers=answers, options=options)
+    except Invalid as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已按您的选择重新检查"))
     return redirect("core:import_job", pk=job.pk)
 
 

@@ -187,16 +187,23 @@ def test_it_keeps_no_file_preview_or_report_once_committed(personas):
 
 # --- rows: refused beyond the cap before any is checked ----------------------------------
 
-def test_it_refuses_more_data_rows_than_the_cap_before_checking_any(personas, monkeypatch):
+def test_it_stops_at_the_data_row_cap_and_keeps_nothing(personas, monkeypatch):
+    """Within the allowance for title and footer rows, the data rows are counted as they
+    stream: the job stops at the cap, before it would go on."""
     monkeypatch.setattr(importing, "MAX_ROWS", 5)
+    checked = []
+    clean = PeopleImporter.clean
 
-    def never(self, values):
-        raise AssertionError("no row may be checked")
+    def counting(self, values):
+        checked.append(values["name"])
+        return clean(self, values)
 
-    monkeypatch.setattr(PeopleImporter, "clean", never)
-    with pytest.raises(Invalid, match="表格共有 8 行数据,超过 5 行的上限,请拆分成多个文件后分批上传"):
+    monkeypatch.setattr(PeopleImporter, "clean", counting)
+    with pytest.raises(Invalid, match="表格的数据超过 5 行的上限,请拆分成多个文件后分批上传"):
         _preview(personas.township, [GOOD] * 8)
-    assert bytes(ImportJob.objects.get().content) == b""
+    assert len(checked) == 5
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.FAILED and bytes(job.content) == b""
 
 
 def test_it_refuses_a_huge_workbook_before_reading_it(personas, monkeypatch):
@@ -206,7 +213,7 @@ def test_it_refuses_a_huge_workbook_before_reading_it(personas, monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("the workbook may not be read")
 
-    monkeypatch.setattr(importing, "read_roster", never)
+    monkeypatch.setattr(importing, "iter_roster", never)
     with pytest.raises(Invalid, match="表格超过 5 行"):
         _preview(personas.township, [GOOD] * 8)
     assert not ImportJob.objects.exists()  # refused before its bytes were stored

@@ -163,10 +163,14 @@ def test_it_refuses_a_bad_option_before_storing_the_file(personas, checker, as_u
 def test_it_shows_how_each_column_was_understood(personas, checker, as_user):
     job = _preview(personas.township)
     assert job.columns == [{"sheet": "大众街街道", "header_row": 2, "headings": [
-        {"text": "名称", "column": "名称", "matched": "名称", "composite": False},
-        {"text": "人数", "column": "人数", "matched": "人数", "composite": False},
-        {"text": "说明", "column": "备注", "matched": "说明", "composite": False},
-        {"text": "其他", "column": "", "matched": "", "composite": False}]}]
+        {"text": "名称", "column": "名称", "key": "name", "matched": "名称", "composite": False,
+         "chosen": False},
+        {"text": "人数", "column": "人数", "key": "count", "matched": "人数", "composite": False,
+         "chosen": False},
+        {"text": "说明", "column": "备注", "key": "note", "matched": "说明", "composite": False,
+         "chosen": False},
+        {"text": "其他", "column": "", "key": "", "matched": "", "composite": False,
+         "chosen": False}]}]
     page = as_user(personas.township).get(
         reverse("core:import_job", args=[job.pk])).content.decode()
     table = page.split("understood-columns")[1].split("</table>")[0]
@@ -174,11 +178,18 @@ def test_it_shows_how_each_column_was_understood(personas, checker, as_user):
     assert "<td>其他</td><td>未使用(忽略)</td>" in table
 
 
-def test_it_keeps_importers_without_options_working(personas):
-    """The organisation importer takes no options: the form offers none, the engine
-    passes none."""
-    assert not importing._registry["orgs"].takes_options()
-    importing.importer_for(actor=personas.county, kind="orgs", options={"region": "x"})
+class Plain(Checker):
+    kind = "plain"
+
+    def __init__(self, actor):
+        super().__init__(actor)
+
+
+def test_it_keeps_importers_without_options_working(personas, monkeypatch):
+    """An importer that takes no options: the form offers none, the engine passes none."""
+    monkeypatch.setitem(importing._registry, "plain", Plain)
+    assert not Plain.takes_options()
+    importing.importer_for(actor=personas.county, kind="plain", options={"region": "x"})
 
 
 def test_it_raises_row_problems_with_every_error():
