@@ -177,6 +177,7 @@ def test_another_countys_village_is_refused_without_saying_where_it_is(upload):
     ({"regoin": "北关社区"}, "regoin"), ({"region": "北" * 101}, "region"),
     ({"places": {"团结": "团结村"}}, "places"), ({"group_values": ["老党员困难户"]}, "group_values"),
     ({"columns": {"住址": "home"}}, "columns"),
+    ({"region": "北关社区", "group_values": {"老党员困难户": "no_such_group"}}, "group_values"),
     ({"region": "碾伯街道"}, "region"),  # another county's: refused by the importer
 ])
 def test_a_bad_option_is_refused_in_chinese_on_its_field(upload, options, field):

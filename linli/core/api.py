@@ -71,8 +71,10 @@ class StoredRowOut(Schema):
 class HeadingOut(pydantic.BaseModel, extra="allow"):
     text: str = Field(..., description="表头文字(两行表头为 上行·下行)")
     column: str = Field("", description="对应的字段名称;空为忽略的列")
+    key: str = Field("", description="对应的字段代码(options.columns 所用)")
     matched: str = ""
     composite: bool = False
+    chosen: bool = Field(False, description="按用户的选择(而非表头文字)对应")
 
 
 class SheetColumnsOut(pydantic.BaseModel, extra="allow"):

@@ -136,6 +136,11 @@ class PeopleImporter(Importer):
         self.unknown_groups: dict[str, int] = {}  # value → rows, for the preview to list
         self.default = self._option_place(self.options.get("region"))
         self.file_group = self._option_group(self.options.get("group"))
+        # A value mapped to a group that does not exist: refused before any row is read.
+        if unknown := sorted({code for code in (self.options.get("group_values") or {}).values()
+                              if code and code not in self.groups}):
+            raise Invalid(_("未知的对象类别代码“%(g)s”") % {"g": "、".join(unknown)},
+                          details={"group_values": [_("未知")]})
         self.context = self.default
         self.sheet_name = ""
 
