@@ -36,8 +36,10 @@ from linli.core.models import ImportJob, ImportMemory, ImportStatus, ReportStatu
 from linli.core.workbook_size import check_workbook_size
 
 PREVIEW_ROWS = 20
-MAX_BYTES = 40 * 1024 * 1024
-MAX_ROWS = 200_000  # data rows of one upload, all sheets together
+# A 1,000,000-row roster of 11 columns is about 60 MB of xlsx; its rows are streamed, and
+# the reader's copy of the sheet (calamine, about 1 GB) bounds the work's memory.
+MAX_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 1_000_000  # data rows of one upload, all sheets together
 # Title, header, blank and footer rows, and sheets without a header, beside the data rows:
 # the count before reading includes them.
 OTHER_ROWS = 1000
@@ -505,7 +507,7 @@ def import_preview(*, actor, kind: str, filename: str, content: bytes,
     options = {k: v for k, v in (options or {}).items() if v not in ("", None)}
     importer_for(actor=actor, kind=kind, options=options)
     if len(content) > MAX_BYTES:
-        raise Invalid(_("文件过大(超过 40 MB),请拆分后上传"))
+        raise Invalid(_("文件过大(超过 100 MB),请拆分后上传"))
     # Under a second even for a million rows: a workbook too big is refused before it is
     # stored (storing 25 MB costs the process 200 MB) or read.
     check_workbook_size(content, max_rows=MAX_ROWS + OTHER_ROWS, data_rows=MAX_ROWS)

@@ -15,8 +15,8 @@ from python_calamine import CalamineWorkbook
 
 from linli.core.errors import Invalid
 
-# A sheet's XML may inflate this far (a 200,000-row roster is about 150 MB of XML).
-MAX_XML_BYTES = 1024 * 1024 * 1024
+# A sheet's XML may inflate this far (a 1,000,000-row roster is about 750 MB of XML).
+MAX_XML_BYTES = 3 * 1024 * 1024 * 1024
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 # A row element, with or without a namespace prefix (<row …> or <x:row …>).
 _ROW = re.compile(rb"<(?:\w{1,10}:)?row[\s>/]")
