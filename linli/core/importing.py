@@ -154,6 +154,8 @@ class Importer(ABC):
     domain: ClassVar[str]
     # Keys of columns holding identity numbers: stored and reported masked.
     sensitive_columns: ClassVar[tuple[str, ...]] = ()
+    # The file's options asked on the upload page, for an importer that takes options.
+    option_fields: ClassVar[tuple[str, ...]] = ("region", "group")
 
     def __init__(self, actor, options: dict | None = None):
         self.actor = actor

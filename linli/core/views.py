@@ -43,6 +43,14 @@ class ImportChoiceForm(BootstrapMixin, forms.Form):
     group = ImportOptionsForm.base_fields["group"]
 
 
+def _only_options(form, importer):
+    """The form without the options the importer does not read (``option_fields``)."""
+    for name in [n for n in ("region", "group") if n in form.fields]:
+        if name not in importer.option_fields:
+            del form.fields[name]
+    return form
+
+
 class RevealForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=gettext_lazy("查看事由"), max_length=200)
 
@@ -104,7 +112,7 @@ SHOWN = 100  # error and warning rows on the page (the report has the others)
 def import_upload(request, kind: str):
     importer = importing.importer_for(actor=request.user, kind=kind)
     form_class = ImportOptionsForm if importer.takes_options() else ImportForm
-    form = form_class(request.POST or None, request.FILES or None)
+    form = _only_options(form_class(request.POST or None, request.FILES or None), importer)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         options = {k: v for k, v in form.cleaned_data.items() if k != "file"}
@@ -130,8 +138,8 @@ def import_job(request, pk: int):
     shown = importer.shown_columns()
     options_form = None
     if job.status == ImportStatus.PREVIEWED and importer.takes_options():
-        options_form = ImportChoiceForm(initial={k: job.options.get(k, "")
-                                                 for k in ("region", "group")})
+        options_form = _only_options(ImportChoiceForm(initial={
+            k: job.options.get(k, "") for k in ("region", "group")}), importer)
     return render(request, "core/import_job.html", {
         "job": job, "importer": importer, "headers": importer.preview_headers(),
         "sheets_read": _sheets_read(job) if job.status == ImportStatus.PREVIEWED else [],
@@ -237,7 +245,7 @@ def import_rechoose(request, pk: int):
                 answers.setdefault(question["name"], {})[item["value"]] = answer
     options = None
     if importer.takes_options():
-        form = ImportChoiceForm(post)
+        form = _only_options(ImportChoiceForm(post), importer)
         options = form.cleaned_data if form.is_valid() else None
         if options is None:
             messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
