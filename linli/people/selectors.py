@@ -18,7 +18,7 @@ from linli.core.bounds import ID_MAX
 from linli.core.errors import NotFound
 from linli.core.pinyin import name_search_q
 from linli.people.models import GroupMembership, Person, PersonStatus
-from linli.regions.models import Level
+from linli.regions.models import Level, Region
 
 ALL_DOMAINS_MASK = domain_mask(ALL_DOMAINS)
 
@@ -169,6 +169,13 @@ def person_get(*, actor, pk: int) -> Person:
     if person is None:
         raise NotFound()
     return person
+
+
+def villages_of(*, actor, region: Region) -> QuerySet[Region]:
+    """The 村(社区) under a region that the actor may place someone in: the choices offered
+    to complete the village of a person an import left at their township."""
+    villages = Region.objects.filter(level=Level.VILLAGE, code__startswith=region.code)
+    return access_for(actor).filter(villages, "code").order_by("code")
 
 
 def village_staff(person: Person):

@@ -41,7 +41,11 @@ class Registered:
 
 
 def _village(code: str) -> Region:
-    region = Region.objects.filter(code=(code or "").strip(), level=Level.VILLAGE).first()
+    region = Region.objects.filter(code=(code or "").strip()).first()
+    if region is not None and region.level < Level.VILLAGE:
+        # only an import leaves someone at the township, to be completed later (issue 10)
+        message = _("请选择村(社区),不能只选“%(r)s”") % {"r": region.name}
+        raise Invalid(message, details={"region_code": [message]})
     if region is None:
         raise Invalid(_("请选择村(社区)"), details={"region_code": [_("村(社区)不存在")]})
     return region
@@ -84,9 +88,14 @@ def id_number_clash(*, actor, id_hash: str, exclude_pk: int | None = None) -> st
     other = Person.objects.filter(id_hash=id_hash).exclude(pk=exclude_pk).first()
     if other is None:
         return None
-    if access_for(actor).covers(other.region_code):
+    access = access_for(actor)
+    if access.covers(other.region_code):
         return _("该身份证号已登记为“%(n)s”(%(r)s)") % {"n": other.name,
                                                     "r": other.region.path.split("/")[-1]}
+    if any(code.startswith(other.region_code) for code in access.region_codes):
+        # an import left them at the actor's own township, out of a village's sight
+        return _("该身份证号已登记在“%(t)s”,村(社区)待补充,请联系乡镇(街道)补全其村(社区)") % {
+            "t": other.region.name}
     return _("该身份证号已在其他地区登记,请联系上级民政部门核实")
 
 
@@ -339,6 +348,10 @@ def household_link(*, actor, person: Person, other: Person, relation: str) -> Ho
     if not relation.strip():
         raise Invalid(_("请填写与户主关系"), details={"relation": [_("必填")]})
     # a household lives at one address, in one 村(社区)
+    for someone in (person, other):
+        if someone.region.level < Level.VILLAGE:  # left at the township by an import
+            raise Invalid(_("“%(n)s”的村(社区)待补充,请先补全再登记同户关系") % {
+                "n": someone.name})
     if person.region_code != other.region_code:
         raise Invalid(_("同户成员须登记在同一村(社区)"))
     household = other.household

@@ -24,6 +24,7 @@ from linli.people.forms import (
 )
 from linli.people.models import GroupMembership
 from linli.people.selectors import village_staff
+from linli.regions.models import Level
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -127,6 +128,11 @@ def person_edit(request, pk: int):
     form = PersonForm(request.POST or None, initial=initial)
     for name in ("id_number", "birth_date", "sex"):
         form.fields[name].disabled = bool(person.id_hash) or name == "id_number"
+    villages = []
+    if person.region.level < Level.VILLAGE:  # left at the township by an import: 待补充
+        form.fields["region_code"].help_text = _(
+            "村(社区)待补充:现登记在“%(r)s”,请选择其所在的村(社区)") % {"r": person.region.name}
+        villages = selectors.villages_of(actor=request.user, region=person.region)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()
                 if k in services.EDITABLE or k == "region_code"}
@@ -138,7 +144,8 @@ def person_edit(request, pk: int):
         else:
             messages.success(request, _("已保存"))
             return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+    return render(request, "people/person_form.html", {"form": form, "person": person,
+                                                       "villages": villages})
 
 
 @require_perm(Perm.REVEAL_ID)

@@ -17,7 +17,7 @@ from linli.core.bounds import check_date, check_record_time
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.people.models import Group, GroupMembership, Person, PersonStatus
 from linli.people.selectors import person_for_write
-from linli.regions.models import PROVINCE_CODE
+from linli.regions.models import PROVINCE_CODE, Level
 from linli.visits import recording, sms
 from linli.visits.models import (
     CHECKLIST,
@@ -297,10 +297,27 @@ VISITOR_ROLES = (Role.VILLAGE_STAFF, Role.ORG_STAFF, Role.VOLUNTEER)
 SUPERVISOR_ROLES = (Role.TOWNSHIP_ASSISTANT, Role.COUNTY_BUREAU)
 
 
+def _due_this_week(user, roles: set[str], today: date) -> str:
+    """The reminder of what a visitor has due this week. A township's assistant hears of
+    the people an import left at the township (村(社区)待补充): no village's staff sees
+    them until their village is completed."""
+    from linli.visits.selectors import worklist
+
+    week = worklist(actor=user, kind="week", today=today)
+    if roles & set(VISITOR_ROLES):
+        due = week.count()
+        return _("本周有 %(n)d 位对象应探访") % {"n": due} if due else ""
+    if Role.TOWNSHIP_ASSISTANT in roles:
+        due = week.filter(person__region__level__lt=Level.VILLAGE).count()
+        return _("本周有 %(n)d 位村(社区)待补充的对象应探访") % {"n": due} if due else ""
+    return ""
+
+
 def reminders_send(*, today: date | None = None) -> dict[str, int]:
     """The daily job: schedules follow a tightening period that began or ended; then
-    visitors hear what is due this week, supervisors what is overdue — in the app, and by
-    SMS to supervisors with a phone number."""
+    visitors hear what is due this week (a township, what is due for the people at its
+    own level), supervisors what is overdue — in the app, and by SMS to supervisors with
+    a phone number."""
     from linli.accounts.models import User
     from linli.visits.selectors import worklist
 
@@ -312,12 +329,10 @@ def reminders_send(*, today: date | None = None) -> dict[str, int]:
                                 ).distinct()
     for user in users:
         roles = {m.role for m in access_for(user).memberships}
-        if roles & set(VISITOR_ROLES):
-            due = worklist(actor=user, kind="week", today=today).count()
-            if due:
-                Notification.objects.create(user=user, url="/visits/?tab=week",
-                                            title=_("本周有 %(n)d 位对象应探访") % {"n": due})
-                sent["visitors"] += 1
+        title = _due_this_week(user, roles, today)
+        if title:
+            Notification.objects.create(user=user, url="/visits/?tab=week", title=title)
+            sent["visitors"] += 1
         if roles & set(SUPERVISOR_ROLES):
             overdue = worklist(actor=user, kind="overdue", today=today).count()
             if overdue:
