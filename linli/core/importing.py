@@ -31,7 +31,14 @@ from django.utils.translation import gettext as _
 from linli.accounts.access import access_for
 from linli.core import crypto
 from linli.core.errors import DomainError, Invalid, NotFound
-from linli.core.excel import Column, cell_text, choice_key, formula_like, iter_roster
+from linli.core.excel import (
+    FORMULA_STARTS,
+    Column,
+    cell_text,
+    choice_key,
+    formula_like,
+    iter_roster,
+)
 from linli.core.models import ImportJob, ImportMemory, ImportStatus, ReportStatus
 from linli.core.workbook_size import check_workbook_size
 
@@ -290,11 +297,15 @@ def _sheets(importer: Importer, content: bytes, chosen: dict | None = None) -> I
     yield from sheets
 
 
+_FORMULA_FIRST = frozenset(s[0] for s in FORMULA_STARTS)
+
+
 def _formula_warnings(importer: Importer, raw: list[str]) -> list[str]:
     """Text a spreadsheet would run as a formula: saved as text (exports neutralise it),
     but the clerk is told, since such a value is rarely what the roster meant."""
     return [_("“%(c)s”以“%(s)s”开头,可能是公式,已按文本保存") % {"c": column.label, "s": text[0]}
-            for column, text in zip(importer.columns, raw, strict=True) if formula_like(text)]
+            for column, text in zip(importer.columns, raw, strict=True)
+            if text and text[0] in _FORMULA_FIRST and formula_like(text)]
 
 
 def understood(sheet) -> dict:
