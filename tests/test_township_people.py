@@ -25,7 +25,7 @@ from linli.visits.models import Notification, Schedule
 from linli.visits.seeds import ensure_policies
 
 pytestmark = pytest.mark.django_db
-NEIGHBOUR_VILLAGE = "630102001002"  # another 社区 of 东关大街街道
+DAZHONG, YOUYI = "630102003", "630102003203"  # 大众街街道 and its 友谊村, in our county
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +74,10 @@ def test_it_shows_a_township_person_to_the_township_and_above_not_to_a_village(
         assert selectors.may_see(actor, elder) is sees
     with pytest.raises(NotFound):
         selectors.person_get(actor=personas.village, pk=elder.pk)
+    # left at the county's other township: the county sees them, our township does not
+    other = at_township(register(personas.county, name="张秀英", id_number=WOMAN), DAZHONG)
+    assert selectors.may_see(personas.county, other)
+    assert not selectors.people_list(actor=personas.township).filter(pk=other.pk).exists()
 
 
 def test_pages_and_api_answer_the_township_and_404_to_a_village(personas, as_user, elder):
@@ -97,7 +101,7 @@ def test_a_clerk_completes_the_village_on_the_edit_page(personas, as_user, elder
     page = client.get(url).content.decode()
     assert "村(社区)待补充" in page
     # the township's villages are offered to pick from, not another township's
-    assert f'<option value="{OUR_VILLAGE}">' in page and "630102003203" not in page
+    assert f'<option value="{OUR_VILLAGE}">' in page and YOUYI not in page
     form = {"name": elder.name, "risk": "low", "version": elder.version,
             "region_code": OUR_VILLAGE}
     with django_capture_on_commit_callbacks(execute=True):
@@ -142,13 +146,13 @@ def test_the_form_places_a_new_person_in_a_village_only(personas, as_user):
 
 
 def test_another_township_clerk_cannot_complete_the_village(personas, elder):
-    other = make_user("dazhong", Role.TOWNSHIP_ASSISTANT, "630102003")
+    other = make_user("dazhong", Role.TOWNSHIP_ASSISTANT, DAZHONG)
     with pytest.raises(NotFound):
         services.person_update(actor=other, person=elder, version=elder.version,
-                               region_code="630102003203")
+                               region_code=YOUYI)
     with pytest.raises(Invalid):  # the township's clerk: only a village of their own
         services.person_update(actor=personas.township, person=elder, version=elder.version,
-                               region_code="630102003203")
+                               region_code=YOUYI)
 
 
 # --- visits --------------------------------------------------------------------------
