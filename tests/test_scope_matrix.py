@@ -99,6 +99,12 @@ WRITES = {
     "core:import_report_build": "the uploader's own jobs only (tested: another user 404)",
     "core:import_abandon": "the uploader's own jobs only (import_job_get: another user 404)",
     "core:import_errors_reveal": "the uploader's own jobs only, and REVEAL_ID (access-logged)",
+    "core:import_rechoose": "the uploader's own jobs only (tested: another user 404)",
+    "api-1.0.0:upload": "the importer reads only regions in the user's scope (tested over "
+                        "the API: another county's village refused without naming it)",
+    "api-1.0.0:get_job": "the uploader's own jobs only (tested: another user 404)",
+    "api-1.0.0:commit": "the uploader's own jobs only (tested: another user 404)",
+    "api-1.0.0:errors_report": "the uploader's own jobs only (masked report)",
     "people:create": "region checked by person_register (tested)",
     "people:reveal": "another county gets 404 (people/tests/test_pages.py)",
     "people:group_add": "person fetched through the scoped selector",
