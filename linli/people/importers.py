@@ -15,18 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm, domain_mask
 from linli.core.errors import Invalid
 from linli.core.excel import Column, cell_text, parse_date
-from linli.core.importing import Importer, register
+from linli.core.importing import Importer, Problems, register
 from linli.core.pinyin import pinyin_keys
-from linli.people import identity
+from linli.people import bulk, identity
 from linli.people.models import (
     ETHNICITIES,
     Contact,
@@ -39,11 +40,13 @@ from linli.people.models import (
 from linli.people.services import EDITABLE, id_number_clash
 from linli.people.services import changed as notify_changed
 from linli.regions.lookup import (
+    Ambiguous,
     Found,
     NotInScope,
     PlaceIndex,
     RegionLookup,
     address_places,
+    place_label,
     plain,
     without_numbers,
 )
@@ -88,6 +91,12 @@ DISABILITY_WORDS = {label: value for value, label in DisabilityCategory.choices 
     label.replace("残疾", ""): value for value, label in DisabilityCategory.choices if value}
 GRADES = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "1": 1, "2": 2, "3": 3, "4": 4,
           "一": 1, "二": 2, "三": 3, "四": 4}
+# A birth date typed to the month (1948.1, 1948年1月, 194801) or the year only: it agrees
+# with the number's date when the month (or year) does.
+_MONTH_ONLY = re.compile(r"[0-9]{4}(?:[-/.年][0-9]{1,2}月?|[0-9]{2})")
+_YEAR_ONLY = re.compile(r"[0-9]{4}年?")
+QUESTIONS = 100  # values of one question listed, the most rows first
+MEMO = 1 << 16  # distinct cell values whose reading is remembered during one file
 
 
 @dataclass
@@ -109,6 +118,47 @@ class Row:
         return self.id_hash or (self.fields["name"], self.region.code, self.birth_date)
 
 
+@dataclass
+class _Asked:
+    """A name several places answer to: the rows that wrote it and every place it may
+    mean (for the pick-once question)."""
+
+    rows: int = 0
+    candidates: dict[str, Region] = field(default_factory=dict)
+
+
+def _most(counts: dict, rows=lambda v: v) -> list:
+    """(value, count) with the most rows first, at most QUESTIONS of them."""
+    return sorted(counts.items(), key=lambda item: -rows(item[1]))[:QUESTIONS]
+
+
+def _agrees(typed: date, born: date, written: str) -> bool:
+    """Whether a typed birth date agrees with the number's, to the precision it was typed:
+    1948.1 agrees with a number born on 15 January 1948."""
+    if _YEAR_ONLY.fullmatch(written):
+        return typed.year == born.year
+    if _MONTH_ONLY.fullmatch(written):
+        return (typed.year, typed.month) == (born.year, born.month)
+    return typed == born
+
+
+def _village_names(typed: str, column_township: str, column_village: str, address: str):
+    """(name, only a guess) for each way the row may write its village, in order, once
+    each: the 村(社区) column, then (read only when needed) the village of the address, or
+    an address without a place word (中庄三社) taken as a village's bare name."""
+    first = column_village or ("" if column_township else typed)
+    if first:
+        yield first, False
+    if not address:
+        return
+    village = address_places(address)[1]
+    if village and village != first:
+        yield village, False
+    bare = "" if village else without_numbers(address)
+    if bare and bare != first:
+        yield bare, True
+
+
 @register
 class PeopleImporter(Importer):
     kind = "people"
@@ -125,15 +175,19 @@ class PeopleImporter(Importer):
     def __init__(self, actor, options: dict[str, Any] | None = None):
         """``options`` (from the upload form or the API): ``region`` — the file's default
         township or village (code or name); ``group`` — a group every row belongs to (code
-        or name); ``group_values`` — {value as written: group code, or "" to leave it}."""
+        or name); ``group_values`` — {value as written: group code, or "" to leave it};
+        ``places`` — {name as written: region code}, the pick for a name several places
+        of the scope answer to (one of them, or the file is refused)."""
         super().__init__(actor)
         self.options = options or {}
         self.access = access_for(actor)
         self.regions = RegionLookup(actor, min_level=Level.TOWNSHIP)
         self.places = PlaceIndex(self.regions)
+        self._option_places(self.options.get("places"))
         self.groups = {g.code: g for g in Group.objects.all()}
         self.group_words = {plain(w): g.code for g in self.groups.values() for w in g.words()}
         self.unknown_groups: dict[str, int] = {}  # value → rows, for the preview to list
+        self.unknown_places: dict[str, _Asked] = {}  # ambiguous name → rows, candidates
         self.default = self._option_place(self.options.get("region"))
         self.file_group = self._option_group(self.options.get("group"))
         # A value mapped to a group that does not exist: refused before any row is read.
@@ -143,6 +197,28 @@ class PeopleImporter(Importer):
                           details={"group_values": [_("未知")]})
         self.context = self.default
         self.sheet_name = ""
+        self.today = timezone.localdate()
+        # What a cell's value reads as, worked out once per distinct value of the file.
+        self._group_memo: dict[tuple, tuple] = {}
+        self._date_memo: dict[Any, date | ValueError | None] = {}
+        self._pinyin: dict[str, tuple[str, str]] = {}
+        self._checked: tuple[set[str], set[str]] = (set(), set())  # hashes checked, found
+
+    def _option_places(self, picks) -> None:
+        """The user's pick for each ambiguous name: one of the places of the actor's scope
+        that the name may mean, or the file is refused (Invalid) naming the wrong ones."""
+        if not picks:
+            return
+        refused = []
+        for name, code in (picks.items() if isinstance(picks, dict) else ()):
+            try:
+                self.places.pick(str(name), str(code))
+            except ValueError as error:
+                refused.append(str(error))
+        if refused or not isinstance(picks, dict):
+            refused = refused or [_("格式有误")]
+            raise Invalid(_("村(社区)的选择有误:%(e)s") % {"e": refused[0]},
+                          details={"places": refused})
 
     def _option_place(self, text) -> Found | None:
         """The file's default township or village: refused at once (Invalid) if it is not
@@ -194,6 +270,106 @@ class PeopleImporter(Importer):
             raise errors[0] if errors else NotInScope(_("请填写乡镇(街道)或村(社区)"))
         return None
 
+    # --- the questions the user answers once for the whole file ---------------------
+
+    def questions(self) -> dict[str, list[dict]]:
+        """After the preview's pass: the category values not understood and the names
+        several places answer to, each once with its rows (the most first) — answered in
+        ``options["group_values"]`` and ``options["places"]``."""
+        return {
+            "group_values": [{"value": value, "rows": rows}
+                             for value, rows in _most(self.unknown_groups)],
+            "places": [{"value": value, "rows": asked.rows, "candidates": [
+                {"code": code, "label": place_label(region, asked.candidates.values())}
+                for code, region in sorted(asked.candidates.items())]}
+                for value, asked in _most(self.unknown_places, lambda a: a.rows)],
+        }
+
+    def choices_for(self, question: str) -> list[tuple[str, str]]:
+        """A category value may be mapped to any group the actor's domains hold."""
+        if question != "group_values":
+            return []
+        return [(code, group.name) for code, group in self.groups.items()
+                if self.access.sees_domain(group.domain)]
+
+    def _ask_place(self, error: Ambiguous) -> None:
+        asked = self.unknown_places.setdefault(error.value, _Asked())
+        asked.rows += 1
+        for region in error.candidates:
+            asked.candidates.setdefault(region.code, region)
+
+    # --- one row ---------------------------------------------------------------------
+
+    def clean(self, values) -> Row:
+        """The row ready to save, or RowProblems with every error of it at once (and the
+        warnings met on the way). Written for speed: it runs for every row of the preview
+        and again for every row of the commit."""
+        text = {key: cell_text(value) for key, value in values.items()}
+        problems, warnings = Problems(), []
+        errors = problems.errors
+        if not text.get("name"):
+            errors.append(_("姓名为空"))
+        fields = self._fields(text, errors)
+        place, at_township = None, False
+        try:
+            place, at_township = self._place(text, warnings)
+        except Ambiguous as error:
+            self._ask_place(error)
+            errors.append(str(error))
+        except ValueError as error:
+            errors.append(str(error))
+        codes, criteria = self._groups(text.get("groups", ""), text.get("criterion", ""),
+                                       warnings, errors)
+        row = Row(fields=fields, region=place, groups=codes, criteria=criteria,
+                  warnings=warnings, at_township=at_township)
+        self._identity(row, text, values, errors)
+        if text.get("guardian"):
+            row.guardian = (text["guardian"], text.get("guardian_phone", ""))
+        if errors:
+            problems.warnings += warnings
+            problems.raise_if_any()
+        return row
+
+    def _identity(self, row: Row, text: dict, values: dict, errors: list[str]) -> None:
+        """The number's value, keyed hash, birth date and sex; or the typed ones."""
+        try:
+            typed_birth = self._date(values.get("birth_date"))
+        except ValueError as error:
+            errors.append(str(error))
+            typed_birth = None
+        if text.get("id_number") or values.get("id_number") not in (None, ""):
+            try:
+                number = identity.parse(values.get("id_number"), today=self.today)
+            except identity.InvalidIdNumber as error:
+                errors.append(str(error))
+                return
+            row.id_value, row.id_hash = number.value, identity.lookup_hash(number.value)
+            row.birth_date, row.sex = number.birth_date, number.sex
+            if typed_birth and typed_birth != number.birth_date and not _agrees(
+                    typed_birth, number.birth_date, text.get("birth_date", "")):
+                row.warnings.append(_("出生日期与身份证号不一致,按身份证号记录"))
+        else:
+            row.birth_date = typed_birth
+            row.sex = {"男": "M", "女": "F"}.get(text.get("sex", ""), "")
+            row.fields["no_id_reason"] = _("花名册未填写身份证号")
+
+    def _date(self, value) -> date | None:
+        """parse_date, once per distinct value (a roster repeats its birth months)."""
+        try:
+            found = self._date_memo.get(value, self)
+        except TypeError:  # not hashable
+            return parse_date(value)
+        if found is self:
+            try:
+                found = parse_date(value)
+            except ValueError as error:
+                found = error
+            if len(self._date_memo) < MEMO:
+                self._date_memo[value] = found
+        if isinstance(found, ValueError):
+            raise found.with_traceback(None)
+        return found
+
     def _check_group(self, code: str) -> None:
         group = self.groups[code]
         if not self.access.sees_domain(group.domain):
@@ -213,86 +389,79 @@ class PeopleImporter(Importer):
             return self.group_words[plain(match.group(1))], match.group(2).strip()
         return None, ""
 
-    def _groups(self, value, criterion: str, warnings: list[str]) -> tuple[list, dict]:
+    def _groups(self, written: str, criterion: str, warnings: list[str],
+                errors: list[str]) -> tuple[list, dict]:
+        """The row's groups and their criteria; its unknown values are counted (each once
+        for the row) and refuse the row, as does a group outside the actor's domains."""
+        key = (written, criterion)
+        read = self._group_memo.get(key)
+        if read is None:
+            read = self._read_groups(written, criterion)
+            if len(self._group_memo) < MEMO:
+                self._group_memo[key] = read
+        codes, criteria, pending, unknown, refused = read
+        warnings += pending
+        for word in unknown:
+            self.unknown_groups[word] = self.unknown_groups.get(word, 0) + 1
+        if refused:
+            errors.append(refused)
+        return list(codes), dict(criteria)
+
+    def _read_groups(self, written: str, criterion: str) -> tuple:
+        """(codes, criteria, warnings, unknown values, the reason the row is refused)."""
         codes: list[str] = [self.file_group] if self.file_group else []
         criteria: dict[str, str] = {}
-        unknown = []
-        written = re.sub(r"\s+\(", "(", cell_text(value))  # 困境儿童 (因父母重病)
-        for word in (w for w in _SEPARATORS.split(written) if w):
-            code, cause = self._group_word(word)
-            if code is None:
-                self.unknown_groups[word] = self.unknown_groups.get(word, 0) + 1
-                unknown.append(word)
-                continue
-            if not code or code in codes:
-                continue  # left out on purpose, or written twice
-            self._check_group(code)
-            codes.append(code)
-            if cause:
-                criteria[code] = cause
+        unknown: list[str] = []
+        written = re.sub(r"\s+\(", "(", written)  # 困境儿童 (因父母重病)
+        try:
+            for word in (w for w in _SEPARATORS.split(written) if w):
+                code, cause = self._group_word(word)
+                if code is None:
+                    unknown.append(word)
+                    continue
+                if not code or code in codes:
+                    continue  # left out on purpose, or written twice
+                self._check_group(code)
+                codes.append(code)
+                if cause:
+                    criteria[code] = cause
+        except ValueError as error:
+            return (), {}, (), tuple(dict.fromkeys(unknown)), str(error)
+        if not codes and not self.access.sees_domain(Domain.GENERAL):
+            return (), {}, (), (), _("请填写对象类别")
+        pending = []
         for code in codes:
             group = self.groups[code]
             criteria[code] = (criteria.get(code) or criterion)[:64]
             if group.needs_criterion and not criteria[code]:
-                warnings.append(_("“%(g)s”认定情形待补充,已先行登记") % {"g": group.name})
+                pending.append(_("“%(g)s”认定情形待补充,已先行登记") % {"g": group.name})
+        unknown = list(dict.fromkeys(unknown))
         if unknown:
             # Refused rather than saved without the group: a child in difficulty saved
             # without it would fall out of the children's domain. The file's options
             # may map the value to a group or leave it (group_values).
-            raise ValueError(_("无法识别的对象类别“%(w)s”:请改为系统中的类别名称,或在导入时"
-                               "将其对应到某一类别;常用写法可请省厅加入“关爱对象类别”的本地写法")
-                             % {"w": "、".join(unknown)})
-        return codes, criteria
-
-    def clean(self, values) -> Row:
-        text = {key: cell_text(value) for key, value in values.items()}
-        if not text.get("name"):
-            raise ValueError(_("姓名为空"))
-        warnings: list[str] = []
-        place, at_township = self._place(text, warnings)
-        codes, criteria = self._groups(values.get("groups"), text.get("criterion", ""), warnings)
-        row = Row(fields=self._fields(text, values), region=place, groups=codes,
-                  criteria=criteria, warnings=warnings, at_township=at_township)
-        if not row.groups and not self.access.sees_domain(Domain.GENERAL):
-            raise ValueError(_("请填写对象类别"))
-        typed_birth = parse_date(values.get("birth_date"))
-        typed_sex = {"男": "M", "女": "F"}.get(text.get("sex", ""), "")
-        if text.get("id_number") or values.get("id_number") not in (None, ""):
-            try:
-                number = identity.parse(values.get("id_number"))
-            except identity.InvalidIdNumber as error:
-                raise ValueError(str(error)) from None
-            row.id_value, row.id_hash = number.value, identity.lookup_hash(number.value)
-            row.birth_date, row.sex = number.birth_date, number.sex
-            if typed_birth and typed_birth != number.birth_date:
-                row.warnings.append(_("出生日期与身份证号不一致,按身份证号记录"))
-        else:
-            row.birth_date, row.sex = typed_birth, typed_sex
-            row.fields["no_id_reason"] = _("花名册未填写身份证号")
-        if text.get("guardian"):
-            row.guardian = (text["guardian"], text.get("guardian_phone", ""))
-        return row
+            return (), {}, (), tuple(unknown), _(
+                "无法识别的对象类别“%(w)s”:请改为系统中的类别名称,或在导入时将其对应到某一类别;"
+                "常用写法可请省厅加入“关爱对象类别”的本地写法") % {"w": "、".join(unknown)}
+        return tuple(codes), criteria, tuple(pending), (), ""
 
     def _place(self, text: dict, warnings: list[str]) -> tuple[Region, bool]:
         """Where the row lives, and whether it is placed at its township only. The
         village is looked for in the 村(社区) column, then the address; the township in
         the 乡镇 column, the 村(社区) column, the address, then the sheet, title or default.
         A village is searched in the whole scope; one that cannot be found leaves the row
-        at its township (when one is known), to be completed."""
-        typed = text.get("region", "")
-        column_township, column_village = address_places(typed)
-        address_township, address_village = address_places(text.get("address", ""))
+        at its township (when one is known), to be completed. The address is read only
+        when the columns do not say (most rows of most rosters)."""
+        typed, address = text.get("region", ""), text.get("address", "")
+        column_township, column_village = address_places(typed) if typed else ("", "")
         township, township_error = self._row_township(
-            [text.get("township", ""), column_township, address_township], warnings)
-        # An address without a place word (中庄三社) may still be a village's bare name.
-        bare = "" if address_village else without_numbers(text.get("address", ""))
-        villages = [column_village or ("" if column_township else typed), address_village, bare]
+            (text.get("township", ""), column_township), address, warnings)
         not_found: ValueError | None = None
-        for name in dict.fromkeys(v for v in villages if v):
+        for name, guess in _village_names(typed, column_township, column_village, address):
             try:
                 found = self.places.village(name, township=township)
             except NotInScope as error:
-                if name == bare:
+                if guess:
                     continue  # only a guess: 北关街12号 names no village
                 if name == typed and (written := self._township_or_none(typed)):
                     # a township (name or code) written in the 村(社区) column
@@ -326,18 +495,15 @@ class PeopleImporter(Importer):
         except ValueError:
             return None
 
-    def _row_township(self, typed: list[str], warnings: list[str]):
+    def _row_township(self, typed: tuple[str, ...], address: str, warnings: list[str]):
         """(township or None, the error of a township typed but not found). A township
-        typed in the row wins over the sheet's, the title's and the default."""
-        error = None
-        for name in typed:
-            if not name:
-                continue
-            try:
-                found = self.places.township(name)
-            except ValueError as failure:
-                error = error or failure
-                continue
+        typed in the row (its columns, then its address, read only when they give none)
+        wins over the sheet's, the title's and the default."""
+        found, error = self._first_township(typed)
+        if found is None and address:
+            found, later = self._first_township((address_places(address)[0],))
+            error = error or later
+        if found is not None:
             warnings += found.warnings
             return found.region, None
         context = self.context
@@ -349,40 +515,65 @@ class PeopleImporter(Importer):
             return region, error
         return None, error
 
-    def _fields(self, text: dict, values: dict) -> dict:
+    def _first_township(self, names) -> tuple[Found | None, ValueError | None]:
+        error = None
+        for name in names:
+            if name:
+                try:
+                    return self.places.township(name), None
+                except ValueError as failure:
+                    error = error or failure
+        return None, error
+
+    def _fields(self, text: dict, errors: list[str]) -> dict:
+        """The row's plain fields; each value that cannot be read adds its reason."""
         ethnicity = text.get("ethnicity", "")
         if ethnicity and not ethnicity.endswith("族"):
             ethnicity += "族"
         if ethnicity and ethnicity not in ETHNICITIES:
-            raise ValueError(_("民族“%(e)s”不在 56 个民族之列") % {"e": text["ethnicity"]})
+            errors.append(_("民族“%(e)s”不在 56 个民族之列") % {"e": text["ethnicity"]})
         living = text.get("living", "")
         if living and living not in LIVING_WORDS:
-            raise ValueError(_("无法识别的居住状况“%(l)s”") % {"l": living})
+            errors.append(_("无法识别的居住状况“%(l)s”") % {"l": living})
         category = text.get("disability_category", "")
         if category and category not in DISABILITY_WORDS:
-            raise ValueError(_("无法识别的残疾类别“%(c)s”") % {"c": category})
+            errors.append(_("无法识别的残疾类别“%(c)s”") % {"c": category})
         grade = text.get("disability_grade", "").replace("级", "级")
         if grade and grade not in GRADES:
-            raise ValueError(_("残疾等级应为一级至四级"))
-        return {"name": text["name"], "ethnicity": ethnicity, "phone": text.get("phone", ""),
-                "address": text.get("address", ""), "living": LIVING_WORDS.get(living, ""),
+            errors.append(_("残疾等级应为一级至四级"))
+        return {"name": text.get("name", ""), "ethnicity": ethnicity,
+                "phone": text.get("phone", ""), "address": text.get("address", ""),
+                "living": LIVING_WORDS.get(living, ""),
                 "disability_category": DISABILITY_WORDS.get(category, ""),
                 "disability_grade": GRADES.get(grade), "no_id_reason": ""}
 
     def key(self, cleaned: Row):
         return cleaned.natural_key
 
+    # --- saving ----------------------------------------------------------------------
+
     def check_batch(self, cleaned: list[Row]) -> dict[int, str]:
-        """A number already registered in another region: refuse, without saying where."""
+        """A number already registered in another region: refuse, without saying where.
+        Which of the chunk's numbers are registered at all is kept for commit_batch."""
         hashes = {r.id_hash for r in cleaned if r.id_hash}
-        elsewhere = set(Person.objects.filter(id_hash__in=hashes).exclude(
-            self.access.region_q()).values_list("id_hash", flat=True))
+        # id_hash <> '' lets PostgreSQL use the partial unique index on a long IN list
+        found = dict(Person.objects.filter(id_hash__in=hashes).exclude(id_hash="")
+                     .values_list("id_hash", "region_code"))
+        self._checked = (hashes, set(found))
         return {i: id_number_clash(actor=self.actor, id_hash=r.id_hash)
-                for i, r in enumerate(cleaned) if r.id_hash in elsewhere}
+                for i, r in enumerate(cleaned)
+                if r.id_hash in found and not self.access.covers(found[r.id_hash])}
 
     def _existing(self, rows: list[Row]) -> dict:
-        hashes = [r.id_hash for r in rows if r.id_hash]
-        found = {p.id_hash: p for p in Person.objects.filter(id_hash__in=hashes)}
+        """The people the rows name who are registered already, by natural key. A number
+        check_batch has just found unregistered is not looked up again."""
+        checked, registered = self._checked
+        hashes = [r.id_hash for r in rows if r.id_hash and (
+            r.id_hash not in checked or r.id_hash in registered)]
+        found = {}
+        if hashes:
+            found = {p.id_hash: p for p in Person.objects.filter(id_hash__in=hashes)
+                     .exclude(id_hash="")}
         without = [r for r in rows if not r.id_hash]
         if without:
             query = Q(pk__in=[])
@@ -394,12 +585,21 @@ class PeopleImporter(Importer):
         return found
 
     def commit_batch(self, cleaned: list[Row]) -> list:
+        """Up to a chunk of rows saved at once, all or nothing: new people (with their
+        history, groups and guardians) written in bulk, changed ones updated with history;
+        the visit schedules of those created or changed follow once the chunk commits."""
+        with transaction.atomic():
+            results, changed_ids = self._save(cleaned)
+        notify_changed(*changed_ids)
+        return results
+
+    def _save(self, cleaned: list[Row]) -> tuple[list, list[int]]:
         existing = self._existing(cleaned)
         new, changed, results = [], [], []
         for row in cleaned:
             person = existing.get(row.natural_key)
             if person is None:
-                new.append(self._new_person(row))
+                new.append(row)
                 results.append("created")
             elif not self.access.covers(person.region_code):
                 results.append(Invalid(id_number_clash(actor=self.actor, id_hash=person.id_hash)))
@@ -408,36 +608,56 @@ class PeopleImporter(Importer):
                 results.append("updated")
             else:
                 results.append("unchanged")
-        user = self.actor
-        bulk_create_with_history(new, Person, batch_size=1000, default_user=user,
-                                 default_change_reason=_("花名册导入"))
+        history = bulk.History(self.actor, _("花名册导入"))
+        created = dict(zip((r.natural_key for r in new), self._create(new, history),
+                           strict=True))
         if changed:
             bulk_update_with_history(changed, Person, [*EDITABLE, "version", "region",
                                                        "region_code"], batch_size=1000,
-                                     default_user=user, default_change_reason=_("花名册导入"))
-        saved = {r.natural_key: p for r, p in zip(
-            (r for r in cleaned if r.natural_key not in existing), new, strict=True)}
-        saved |= {r.natural_key: existing[r.natural_key] for r, result in zip(
-            cleaned, results, strict=True) if r.natural_key in existing and isinstance(result, str)}
-        touched = self._add_groups_and_contacts([r for r in cleaned if r.natural_key in saved],
-                                                saved)
+                                     default_user=self.actor, default_change_reason=history.reason)
+        kept = {row.natural_key: existing[row.natural_key].pk
+                for row, result in zip(cleaned, results, strict=True)
+                if row.natural_key in existing and isinstance(result, str)}
+        touched = self._add_to_existing([r for r in cleaned if r.natural_key in kept], kept)
         # A row that only adds a group, a criterion or a contact has changed the record too.
-        results = ["updated" if result == "unchanged" and saved[row.natural_key].pk in touched
+        results = ["updated" if result == "unchanged" and kept[row.natural_key] in touched
                    else result for row, result in zip(cleaned, results, strict=True)]
-        notify_changed(*[p.pk for p in saved.values()])
-        return results
+        return results, [*created.values(), *(p.pk for p in changed), *touched]
 
-    def _new_person(self, row: Row) -> Person:
-        full, initials = pinyin_keys(row.fields["name"])
-        person = Person(region=row.region, region_code=row.region.code, name_pinyin=full,
-                        name_initials=initials, birth_date=row.birth_date, sex=row.sex,
-                        domain_mask=self._mask(row.groups))
-        if row.id_value:
-            person.id_encrypted = identity.encrypt(row.id_value)
-            person.id_hash, person.id_masked = row.id_hash, identity.mask(row.id_value)
-        for key, value in row.fields.items():
-            setattr(person, key, value)
-        return person
+    def _create(self, rows: list[Row], history: bulk.History) -> list[int]:
+        """New people, with history, their groups (with history) and guardians: their ids."""
+        numbers = iter(identity.encrypt_many([r.id_value for r in rows if r.id_value]))
+        people = [self._new_person(row, next(numbers) if row.id_value else "") for row in rows]
+        ids = bulk.insert(Person, people, history=history)
+        today = timezone.localdate()
+        bulk.insert(GroupMembership, [
+            self._membership(pk, row, code, today) for pk, row in zip(ids, rows, strict=True)
+            for code in row.groups], history=bulk.History(self.actor))
+        bulk.insert(Contact, [self._guardian(pk, row) for pk, row in zip(ids, rows, strict=True)
+                              if row.guardian])
+        return ids
+
+    def _new_person(self, row: Row, encrypted: str) -> dict:
+        """A new person's columns (the rest take their defaults)."""
+        name = row.fields["name"]
+        keys = self._pinyin.get(name)
+        if keys is None:  # a roster repeats its names: pypinyin costs more than the rest
+            keys = self._pinyin[name] = pinyin_keys(name)
+        return {**row.fields, "region_id": row.region.pk, "region_code": row.region.code,
+                "name_pinyin": keys[0], "name_initials": keys[1], "birth_date": row.birth_date,
+                "sex": row.sex, "domain_mask": self._mask(row.groups), "id_hash": row.id_hash,
+                "id_encrypted": encrypted,
+                "id_masked": identity.mask(row.id_value) if row.id_value else ""}
+
+    def _membership(self, person_id: int, row: Row, code: str, today: date) -> dict:
+        return {"person_id": person_id, "group_id": self.groups[code].pk, "started_on": today,
+                "source": _("花名册导入"), "criterion": row.criteria.get(code, "")}
+
+    @staticmethod
+    def _guardian(person_id: int, row: Row) -> dict:
+        name, phone = row.guardian
+        return {"person_id": person_id, "name": name, "relation": _("监护人"), "phone": phone,
+                "is_guardian": True}
 
     def _update(self, person: Person, row: Row) -> bool:
         fields = {k: v for k, v in row.fields.items() if v not in ("", None)}
@@ -457,40 +677,45 @@ class PeopleImporter(Importer):
     def _mask(self, codes: list[str]) -> int:
         return domain_mask({self.groups[c].domain for c in codes} or {Domain.GENERAL})
 
-    def _add_groups_and_contacts(self, rows: list[Row], saved: dict) -> set[int]:
-        """Add the rows' new groups and guardians (and a criterion or a phone they now
-        give); the ids of the people so changed."""
-        ids = [p.pk for p in saved.values()]
+    def _add_to_existing(self, rows: list[Row], saved: dict[Any, int]) -> set[int]:
+        """Add the new groups and guardians of people registered before (and a criterion
+        or a phone they now give); the ids of the people so changed."""
+        if not rows:
+            return set()
+        ids = list(saved.values())
         have = {(m.person_id, m.group.code): m for m in GroupMembership.objects.filter(
             person_id__in=ids, ended_on__isnull=True).select_related("group")}
         today = timezone.localdate()
-        memberships = [GroupMembership(person=saved[r.natural_key], group=self.groups[c],
-                                       started_on=today, source=_("花名册导入"),
-                                       criterion=r.criteria.get(c, ""))
-                       for r in rows for c in r.groups
-                       if (saved[r.natural_key].pk, c) not in have]
-        bulk_create_with_history(memberships, GroupMembership, batch_size=2000,
-                                 default_user=self.actor)
-        completed = self._complete_criteria(rows, saved, have)
-        touched = {m.person_id for m in memberships}
+        memberships = [(saved[r.natural_key], r, c) for r in rows for c in r.groups
+                       if (saved[r.natural_key], c) not in have]
+        bulk.insert(GroupMembership, [self._membership(pk, row, code, today)
+                                      for pk, row, code in memberships],
+                    history=bulk.History(self.actor))
+        touched = {pk for pk, _row, _code in memberships}
         if touched:
-            current = {}
-            for person_id, domain in GroupMembership.objects.filter(
-                    person_id__in=touched, ended_on__isnull=True).values_list(
-                    "person_id", "group__domain"):
-                current.setdefault(person_id, set()).add(domain)
-            people = [p for p in saved.values() if p.pk in touched]
-            for person in people:
-                person.domain_mask = domain_mask(current.get(person.pk) or {Domain.GENERAL})
-            Person.objects.bulk_update(people, ["domain_mask"], batch_size=1000)
+            self._refresh_domains(touched)
+        completed = self._complete_criteria(rows, saved, have)
         return touched | completed | self._add_contacts(rows, saved, ids)
+
+    @staticmethod
+    def _refresh_domains(ids: set[int]) -> None:
+        """The data domains of people whose groups changed, from their current groups."""
+        current: dict[int, set[str]] = {}
+        for person_id, domain in GroupMembership.objects.filter(
+                person_id__in=ids, ended_on__isnull=True).values_list("person_id",
+                                                                      "group__domain"):
+            current.setdefault(person_id, set()).add(domain)
+        people = list(Person.objects.filter(pk__in=ids).only("pk", "domain_mask"))
+        for person in people:
+            person.domain_mask = domain_mask(current.get(person.pk) or {Domain.GENERAL})
+        Person.objects.bulk_update(people, ["domain_mask"], batch_size=1000)
 
     def _complete_criteria(self, rows: list[Row], saved: dict, have: dict) -> set[int]:
         """A criterion now given for a membership imported without one (认定情形待补充)."""
         completed = []
         for row in rows:
             for code, criterion in row.criteria.items():
-                membership = have.get((saved[row.natural_key].pk, code))
+                membership = have.get((saved[row.natural_key], code))
                 if membership is not None and criterion and not membership.criterion:
                     membership.criterion = criterion
                     completed.append(membership)
@@ -509,18 +734,16 @@ class PeopleImporter(Importer):
             if not row.guardian:
                 continue
             name, phone = row.guardian
-            contact = have.get((saved[row.natural_key].pk, name))
+            person_id = saved[row.natural_key]
+            contact = have.get((person_id, name))
             if contact is None:
-                contact = Contact(person=saved[row.natural_key], name=name,
-                                  relation=_("监护人"), phone=phone, is_guardian=True)
-                have[(contact.person.pk, name)] = contact
-                new.append(contact)
+                new.append(self._guardian(person_id, row))
             elif phone and not contact.phone:
                 contact.phone = phone
                 phoned.append(contact)
-        Contact.objects.bulk_create(new, batch_size=2000)
+        bulk.insert(Contact, new)
         Contact.objects.bulk_update(phoned, ["phone"], batch_size=1000)
-        return {c.person.pk for c in new} | {c.person_id for c in phoned}
+        return {c["person_id"] for c in new} | {c.person_id for c in phoned}
 
     def _preview_place(self, cleaned: Row) -> tuple[str, str]:
         """The resolved township and village (待补充 for a row placed at its township)."""

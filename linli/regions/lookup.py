@@ -4,6 +4,7 @@ name (北关社区 for 北关社区居民委员会, 东关大街 for 东关大�
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -97,6 +98,11 @@ def plain(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
+# The name functions below are pure and a roster repeats its names row after row: cached.
+_NAMES = 1 << 16
+
+
+@lru_cache(maxsize=_NAMES)
 def village_stem(name: str) -> tuple[str, str]:
     """北关社区居民委员会 → (北关, 社区); 友谊村村民委员会 → (友谊, 村); 扎玛村(一村)委会 →
     (扎玛, 村); a name without a known suffix → (name, "")."""
@@ -110,6 +116,7 @@ def village_stem(name: str) -> tuple[str, str]:
     return name, ""
 
 
+@lru_cache(maxsize=_NAMES)
 def township_stem(name: str) -> tuple[str, str]:
     """鲁沙尔镇 → (鲁沙尔, 镇); 群加藏族乡 → (群加, 乡); 东关大街街道 → (东关大街, 街道)."""
     name = plain(name)
@@ -122,11 +129,13 @@ def township_stem(name: str) -> tuple[str, str]:
     return name, ""
 
 
+@lru_cache(maxsize=_NAMES)
 def without_numbers(text: str) -> str:
     """The village part of 某某村3组45号: 某某村."""
     return _NUMBERS.sub("", plain(text))
 
 
+@lru_cache(maxsize=_NAMES)
 def address_places(text: str) -> tuple[str, str]:
     """The township and the village written in an address, as typed ('' when absent):
     青海省西宁市城东区东关大街街道北关社区 → (东关大街街道, 北关社区); 某某村3组 → ('', 某某村)."""
@@ -152,16 +161,24 @@ class NotInScope(ValueError):
 
 
 class Ambiguous(ValueError):
-    """Several regions of the actor's scope answer to the name; the reason lists them."""
+    """Several regions of the actor's scope answer to the name; the reason lists them, and
+    ``value`` (the name as compared) and ``candidates`` say what the user may choose from."""
+
+    def __init__(self, message: str, *, value: str = "", candidates: tuple = ()):
+        super().__init__(message)
+        self.value, self.candidates = value, tuple(candidates)
 
 
 @dataclass
 class Found:
+    """A place found, with what is worth telling about it. Shared between the rows that
+    name the same place (PlaceIndex caches it): read it, never change it."""
+
     region: Region
     warnings: list[str] = field(default_factory=list)
 
 
-def _place_path(region: Region, others: list[Region]) -> str:
+def place_label(region: Region, others) -> str:
     """乡镇/村 — with the county in front when the candidates lie in several counties."""
     parts = region.path.split("/")
     counties = {r.code[:6] for r in others}
@@ -176,6 +193,7 @@ class PlaceIndex:
 
     def __init__(self, lookup: RegionLookup):
         self.lookup = lookup
+        self.picks: dict[str, str] = {}  # name as compared → the user's pick (pick())
         self.townships: dict[str, list[Region]] = {}
         self.villages: dict[str, list[Region]] = {}
         for region in lookup.by_code.values():
@@ -183,10 +201,29 @@ class PlaceIndex:
                 self.townships.setdefault(township_stem(region.name)[0], []).append(region)
             elif region.level == Level.VILLAGE:
                 self.villages.setdefault(village_stem(region.name)[0], []).append(region)
+        # A roster names the same few places row after row: each answer (or refusal) is
+        # worked out once. A refusal is kept and raised again without its old traceback.
+        self._found: dict[tuple, Found | ValueError] = {}
+
+    def _cached(self, key: tuple, find) -> Found:
+        found = self._found.get(key)
+        if found is None:
+            try:
+                found = find()
+            except ValueError as error:
+                found = error
+            if len(self._found) < _NAMES:
+                self._found[key] = found
+        if isinstance(found, ValueError):
+            raise found.with_traceback(None)
+        return found
 
     def township(self, text: str) -> Found:
         """The township meant by ``text`` (code or name); a 镇 written for today's 街道 is
         found with a warning naming the new name."""
+        return self._cached(("t", text), lambda: self._township(text))
+
+    def _township(self, text: str) -> Found:
         code = self._code(text, Level.TOWNSHIP)
         if code is not None:
             return Found(code)
@@ -195,7 +232,7 @@ class PlaceIndex:
         if not matches:
             raise NotInScope(_("在您的辖区内找不到乡镇(街道)“%(n)s”") % {"n": plain(text)})
         if len(matches) > 1:
-            raise self._ambiguous(text, matches)
+            return self._answered(plain(text), matches)
         found = Found(matches[0])
         new_kind = township_stem(matches[0].name)[1]
         if kind and new_kind and kind != new_kind:
@@ -207,10 +244,29 @@ class PlaceIndex:
         """The village meant by ``text``: inside ``township`` first, else anywhere in the
         scope (with a warning when a township was given); ambiguous names list their
         candidates."""
+        return self._cached(("v", text, township.code if township else ""),
+                            lambda: self._village(text, township))
+
+    def _village(self, text: str, township: Region | None) -> Found:
         code = self._code(text, Level.VILLAGE)
         if code is not None:
             return Found(code)
         typed = plain(text)
+        candidates = self._villages_named(typed)
+        if not candidates:
+            raise NotInScope(_("在您的辖区内找不到“%(n)s”") % {"n": typed})
+        inside = [r for r in candidates if township and r.code.startswith(township.code)]
+        matches = inside or candidates
+        if len(matches) > 1:
+            return self._answered(typed, matches)
+        found = Found(matches[0])
+        if township and not inside:
+            parent = self.lookup.by_code.get(matches[0].code[:9], township)
+            found.warnings.append(_("“%(v)s”不在“%(t)s”,已按其所属的“%(p)s”登记") % {
+                "v": typed, "t": township.name, "p": parent.name})
+        return found
+
+    def _villages_named(self, typed: str) -> list[Region]:
         stem, kind = village_stem(typed)
         candidates = self.villages.get(stem, [])
         if not candidates and without_numbers(typed) != typed:
@@ -218,18 +274,34 @@ class PlaceIndex:
             candidates = self.villages.get(stem, [])
         if kind:  # 新庄村 is not 新庄社区 (a name without either word may be either)
             candidates = [r for r in candidates if village_stem(r.name)[1] in (kind, "")]
-        if not candidates:
-            raise NotInScope(_("在您的辖区内找不到“%(n)s”") % {"n": typed})
-        inside = [r for r in candidates if township and r.code.startswith(township.code)]
-        matches = inside or candidates
-        if len(matches) > 1:
-            raise self._ambiguous(typed, matches)
-        found = Found(matches[0])
-        if township and not inside:
-            parent = self.lookup.by_code.get(matches[0].code[:9], township)
-            found.warnings.append(_("“%(v)s”不在“%(t)s”,已按其所属的“%(p)s”登记") % {
-                "v": typed, "t": township.name, "p": parent.name})
-        return found
+        return candidates
+
+    def candidates(self, text: str) -> list[Region]:
+        """Every township and village of the scope that ``text`` may name (what a user may
+        pick from for an ambiguous name), by code."""
+        typed = plain(text)
+        found = self.townships.get(township_stem(typed)[0], []) + self._villages_named(typed)
+        return sorted({r.code: r for r in found}.values(), key=lambda r: r.code)
+
+    def pick(self, name: str, code: str) -> None:
+        """The user's pick for a name several places answer to, used wherever the name is
+        ambiguous and the pick is one of its candidates there. ValueError when the code is
+        not one of the places of the scope the name may mean (whether it exists elsewhere
+        is not said)."""
+        typed = plain(name)
+        if code not in {r.code for r in self.candidates(typed)}:
+            raise ValueError(_("“%(n)s”不能对应到“%(c)s”:请从该名称在您辖区内的候选区划中选择")
+                             % {"n": typed, "c": code})
+        self.picks[typed] = code
+        self._found.clear()
+
+    def _answered(self, typed: str, matches: list[Region]) -> Found:
+        """The user's pick among ``matches``, or Ambiguous listing them."""
+        picked = self.picks.get(typed)
+        for region in matches:
+            if region.code == picked:
+                return Found(region)
+        raise self._ambiguous(typed, matches)
 
     def _code(self, text: str, level: int) -> Region | None:
         """A typed code (of this level or, for a village, a township's) or None for a name."""
@@ -240,6 +312,7 @@ class PlaceIndex:
 
     @staticmethod
     def _ambiguous(text: str, matches: list[Region]) -> Ambiguous:
-        names = "、".join(_place_path(r, matches) for r in sorted(matches, key=lambda r: r.code))
+        matches = sorted(matches, key=lambda r: r.code)
+        names = "、".join(place_label(r, matches) for r in matches)
         return Ambiguous(_("“%(n)s”对应多个区划:%(c)s;请填写乡镇(街道)或区划代码") % {
-            "n": plain(text), "c": names})
+            "n": plain(text), "c": names}, value=plain(text), candidates=matches)
