@@ -122,8 +122,6 @@ WRITES = {
     "visits:policies": "province-wide policy list, no personal data",
     "visits:policy_create": "province reviewers only (tested: a county's user gets 404)",
     "visits:policy_edit": "province reviewers only (tested: a county's user gets 404)",
-    "visits:notifications": "the user's own notifications",
-    "visits:notification_read": "the user's own notifications",
 }
 # name → why it needs no region check
 EXEMPT = {
@@ -132,6 +130,9 @@ EXEMPT = {
     "accounts:password_change": "the user's own account",
     "accounts:second_factor": "the user's own account",
     "accounts:token_create": "the user's own tokens",
+    "core:notifications": "the user's own notifications",
+    "core:notification_open": "the user's own notifications (tested: another user's is 404)",
+    "core:notifications_read_all": "the user's own notifications",
     "accounts:token_revoke": "the user's own tokens (tested: another user's token is 404)",
     "accounts:user_list": "system administrators only (tested: everyone else 404)",
     "accounts:user_create": "system administrators only (tested)",

@@ -15,13 +15,14 @@ from linli.accounts.roles import Role
 from linli.care import selectors as care_selectors
 from linli.care import services as care_services
 from linli.core.errors import Invalid, NotFound
+from linli.core.models import Notification
 from linli.people import selectors, services
 from linli.people.models import Person
 from linli.people.tests.conftest import CHILD, OLD_MAN, WOMAN, register
 from linli.regions.models import Region
 from linli.visits import selectors as visit_selectors
 from linli.visits import services as visit_services
-from linli.visits.models import Notification, Schedule
+from linli.visits.models import Schedule
 from linli.visits.seeds import ensure_policies
 
 pytestmark = pytest.mark.django_db

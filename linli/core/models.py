@@ -109,3 +109,34 @@ class ImportMemory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}"
+
+
+class Notification(models.Model):
+    """A note to one user of something waiting for them, linking to it (notifications.py).
+
+    Any app writes one through ``notifications.notify``; the user reads their own only.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications", db_index=False)
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=200, blank=True)  # a path on this site
+    urgent = models.BooleanField(_("紧急"), default=False)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # the list page: a user's newest first
+            models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
+            # the navbar badge on every page: COUNT of a user's unread, from a small index
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True),
+                         name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

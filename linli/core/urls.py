@@ -1,10 +1,15 @@
 from django.urls import path
 
-from linli.core import views
+from linli.core import notification_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_views.notification_open,
+         name="notification_open"),
+    path("notifications/read/", notification_views.notifications_read_all,
+         name="notifications_read_all"),
     path("imports/<slug:kind>/", views.import_upload, name="import_upload"),
     path("imports/job/<int:pk>/", views.import_job, name="import_job"),
     path("imports/job/<int:pk>/commit/", views.import_commit, name="import_commit"),

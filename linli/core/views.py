@@ -97,6 +97,7 @@ def home(request):
     access = access_for(request.user)
     cards = dashboard.cards_for(access) if access.can(Perm.VIEW) else []
     return render(request, "core/home.html", {
+        "todos": dashboard.todos_for(access),
         "cards": [c for c in cards if c.chart is None],
         "charts": [c for c in cards if c.chart is not None],
         "memberships": access.memberships,

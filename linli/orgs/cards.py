@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import Access
-from linli.core.dashboard import Card
+from linli.core.dashboard import Card, Todo
 from linli.orgs import selectors
 from linli.orgs.models import Status
 from linli.regions.models import Level
@@ -47,12 +47,34 @@ def stations_card(access: Access) -> Card | None:
                 note=_("已达标") if coverage.meets_target else _("未达标"))
 
 
+def _filing_counts(access: Access) -> tuple[int, int]:
+    """Waiting for my review, returned to us: the card and the to-do share one count."""
+    if "filing_counts" not in access.memo:
+        access.memo["filing_counts"] = (
+            selectors.filings_awaiting_my_review(actor=access).count(),
+            selectors.filings_returned_to_us(actor=access).count())
+    return access.memo["filing_counts"]
+
+
+def review_todo(access: Access) -> Todo | None:
+    if selectors._org_access(access) is None:
+        return None
+    return Todo(_("待我审核的备案"), _filing_counts(access)[0],
+                reverse("orgs:filings") + "?tab=review")
+
+
+def returned_todo(access: Access) -> Todo | None:
+    if selectors._org_access(access) is None:
+        return None
+    return Todo(_("退回待补正的备案"), _filing_counts(access)[1],
+                reverse("orgs:filings") + "?tab=returned", urgent=True)
+
+
 def filings_card(access: Access) -> Card | None:
     if selectors._org_access(access) is None:
         return None
-    waiting = selectors.filings_awaiting_my_review(actor=access).count()
+    waiting, returned = _filing_counts(access)
     overdue = selectors.filings_overdue(actor=access).count()
-    returned = selectors.filings_returned_to_us(actor=access).count()
     if not (waiting or overdue or returned) and not access.region_codes:
         return None
     return Card(title=_("备案待办"), value=f"{waiting}", unit=_("件待我审核"),

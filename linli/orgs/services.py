@@ -514,4 +514,7 @@ def filing_transition(*, actor, filing: Filing, action: str, comment: str = "",
     except IntegrityError:
         raise Conflict(_("备案编号冲突,请重试")) from None
     _event(filing, actor, action, before, comment.strip())
+    from linli.orgs.notices import filing_transitioned
+
+    filing_transitioned(actor=actor, filing=filing, action=action)
     return filing

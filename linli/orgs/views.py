@@ -10,6 +10,7 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.core.bounds import is_ascii_number
 from linli.core.errors import Invalid, NotFound
+from linli.core.tabs import first_with_work
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.orgs import documents, exporters, selectors, services, support_services
 from linli.orgs.forms import (
@@ -195,11 +196,9 @@ FILING_TABS = {
 
 @require_perm(Perm.VIEW)
 def filing_list(request):
-    tab = request.GET.get("tab", "review")
-    if tab not in FILING_TABS:
-        tab = "review"
-    filings = FILING_TABS[tab][1](actor=request.user)
     counts = {key: fn(actor=request.user).count() for key, (_l, fn) in FILING_TABS.items()}
+    tab = first_with_work(FILING_TABS, counts, request.GET.get("tab"))
+    filings = FILING_TABS[tab][1](actor=request.user)
     return render(request, "orgs/filing_list.html", {
         "tab": tab, "tabs": [(k, label, counts[k]) for k, (label, _f) in FILING_TABS.items()],
         "page": paginate(request, filings), "today": timezone.localdate()})

@@ -3,8 +3,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import Access
-from linli.core.dashboard import Card
-from linli.people.selectors import visible_people
+from linli.accounts.roles import Role
+from linli.core.dashboard import Card, Todo
+from linli.people.selectors import to_complete_count, visible_people
 
 
 def people_card(access: Access) -> Card | None:
@@ -19,3 +20,15 @@ def people_card(access: Access) -> Card | None:
                 rows=[(_("高风险"), f"{counts.get('high', 0):,}"),
                       (_("重点"), f"{counts.get('medium', 0):,}"),
                       (_("无身份证号"), f"{no_id:,}")])
+
+
+# The roles that complete a record an import left unfinished (a township places the
+# people left at its level; a village fills in what its people lack).
+COMPLETING_ROLES = frozenset({Role.COUNTY_BUREAU, Role.TOWNSHIP_ASSISTANT, Role.VILLAGE_STAFF})
+
+
+def to_complete_todo(access: Access) -> Todo | None:
+    if not access.roles & COMPLETING_ROLES or not access.sees_personal_data:
+        return None
+    return Todo(_("待补充信息的对象"), to_complete_count(actor=access),
+                reverse("people:list") + "?to_complete=1")

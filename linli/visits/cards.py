@@ -2,7 +2,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import Access
-from linli.core.dashboard import Card
+from linli.accounts.roles import Role
+from linli.core.dashboard import Card, Todo
 from linli.regions.selectors import region_roots
 from linli.visits import selectors
 from linli.visits.models import Schedule
@@ -30,13 +31,40 @@ def visit_rate_card(access: Access) -> Card | None:
                 rows=[(_("应访"), f"{rate.due:,}"), (_("已访"), f"{rate.visited:,}")])
 
 
+def _worklist_counts(access: Access) -> dict[str, int]:
+    """The card and the to-do show the same counts: one query per request."""
+    if "worklist_counts" not in access.memo:
+        access.memo["worklist_counts"] = selectors.worklist_counts(actor=access)
+    return access.memo["worklist_counts"]
+
+
 def worklist_card(access: Access) -> Card | None:
     if not (access.region_codes or access.organisation_ids) or not access.sees_personal_data:
         return None
-    counts = selectors.worklist_counts(actor=access)
+    counts = _worklist_counts(access)
     return Card(title=_("逾期未访"), value=f"{counts['overdue']:,}", unit=_("人"),
                 url=reverse("visits:worklist"), rows=[(_("本周应访"), f"{counts['week']:,}"),
                                                       (_("从未探访"), f"{counts['never']:,}")])
+
+
+# Who visits, and who answers for the visits of a township or county: their overdue people
+# are their work (for a province's bureau they are a figure, on the cards).
+VISITING_ROLES = frozenset({Role.VILLAGE_STAFF, Role.ORG_STAFF, Role.VOLUNTEER,
+                            Role.TOWNSHIP_ASSISTANT, Role.COUNTY_BUREAU})
+
+
+def overdue_todo(access: Access) -> Todo | None:
+    if not access.roles & VISITING_ROLES or not access.sees_personal_data:
+        return None
+    return Todo(_("逾期未访的对象"), _worklist_counts(access)["overdue"],
+                reverse("visits:worklist") + "?tab=overdue", urgent=True)
+
+
+def week_todo(access: Access) -> Todo | None:
+    if not access.roles & VISITING_ROLES or not access.sees_personal_data:
+        return None
+    return Todo(_("本周应探访的对象"), _worklist_counts(access)["week"],
+                reverse("visits:worklist") + "?tab=week")
 
 
 def visit_rate_chart(access: Access) -> Card | None:

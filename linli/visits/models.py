@@ -138,22 +138,3 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.visited_at:%Y-%m-%d}"
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications")
-    title = models.CharField(_("标题"), max_length=100)
-    body = models.TextField(_("内容"), blank=True)
-    url = models.CharField(max_length=200, blank=True)
-    urgent = models.BooleanField(_("紧急"), default=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.title

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from linli.core.bounds import check_date
 from linli.people.selectors import visible
 from linli.regions.models import CODE_LENGTHS, Level, Region
-from linli.visits.models import Notification, Schedule, Visit
+from linli.visits.models import Schedule, Visit
 
 WORKLISTS = ("overdue", "week", "never", "all")
 
@@ -93,7 +93,3 @@ def visit_rate(*, actor, region: Region, month: date | None = None) -> list[Rate
     rows = [Rate(region, sum(n for n, _v in by.values()), sum(v for _n, v in by.values()))]
     rows += [Rate(c, *by.get(c.code, (0, 0))) for c in children]
     return rows
-
-
-def notifications(*, actor) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=actor)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Max, Min
-from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from linli.accounts.models import Membership
 from linli.accounts.roles import ORG_ROLES, Perm, Role
 from linli.core.bounds import check_date, check_record_time
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
+from linli.core.notifications import notify
 from linli.people.models import Group, GroupMembership, Person, PersonStatus
 from linli.people.selectors import person_for_write
 from linli.regions.models import PROVINCE_CODE, Level
@@ -22,7 +23,6 @@ from linli.visits import recording, sms
 from linli.visits.models import (
     CHECKLIST,
     Mode,
-    Notification,
     Outcome,
     Schedule,
     Tightening,
@@ -278,19 +278,12 @@ def notify_urgent(visit: Visit) -> None:
         "v": visit.visitor.display_name, "t": timezone.localtime(visit.visited_at)
         .strftime("%m-%d %H:%M"), "n": person.name, "r": person.region.name,
         "notes": visit.notes[:100]}
-    for user in _responsible_users(person):
-        Notification.objects.create(user=user, title=title, body=body, urgent=True,
-                                    url=f"/people/{person.pk}/")
+    users = _responsible_users(person)
+    notify(users, title=title, body=body, urgent=True,
+           link=reverse("people:detail", args=[person.pk]) + f"#visit-{visit.pk}")
+    for user in users:
         if user.phone:
             sms.send(user.phone, f"【邻里守望】{title}")
-
-
-def notification_read(*, actor, pk: int) -> None:
-    """Mark one of the actor's own notifications read; anyone else's is missing (404)."""
-    marked = Notification.objects.filter(user=actor, pk=pk).update(
-        read_at=Coalesce(F("read_at"), timezone.now()))
-    if not marked:
-        raise NotFound()
 
 
 VISITOR_ROLES = (Role.VILLAGE_STAFF, Role.ORG_STAFF, Role.VOLUNTEER)
@@ -331,13 +324,13 @@ def reminders_send(*, today: date | None = None) -> dict[str, int]:
         roles = {m.role for m in access_for(user).memberships}
         title = _due_this_week(user, roles, today)
         if title:
-            Notification.objects.create(user=user, url="/visits/?tab=week", title=title)
+            notify([user], title=title, link="/visits/?tab=week")
             sent["visitors"] += 1
         if roles & set(SUPERVISOR_ROLES):
             overdue = worklist(actor=user, kind="overdue", today=today).count()
             if overdue:
                 title = _("辖区有 %(n)d 位对象逾期未访") % {"n": overdue}
-                Notification.objects.create(user=user, url="/visits/?tab=overdue", title=title)
+                notify([user], title=title, link="/visits/?tab=overdue")
                 sent["supervisors"] += 1
                 if user.phone:
                     sms.send(user.phone, f"【邻里守望】{title}")

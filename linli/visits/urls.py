@@ -12,6 +12,4 @@ urlpatterns = [
     path("policies/", views.policies, name="policies"),
     path("policies/new/", views.policy_edit, name="policy_create"),
     path("policies/<int:pk>/", views.policy_edit, name="policy_edit"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
 ]

@@ -4,12 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.core.excel import write_xlsx
+from linli.core.tabs import first_with_work
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.people.services import list_read_log
 from linli.regions.selectors import region_or_root
@@ -22,14 +22,12 @@ TABS = {"overdue": _("逾期未访"), "week": _("本周应访"), "never": _("从
 
 @require_perm(Perm.VIEW)
 def worklist(request):
-    kind = request.GET.get("tab", "overdue")
-    if kind not in TABS:
-        kind = "overdue"
     region = request.GET.get("region", "")
+    counts = selectors.worklist_counts(actor=request.user, region=region)
+    kind = first_with_work(TABS, counts, request.GET.get("tab"))
     rows = selectors.worklist(actor=request.user, kind=kind, region=region)
     if request.GET.get("export") == "xlsx":
         return _export(request, rows, kind)
-    counts = selectors.worklist_counts(actor=request.user, region=region)
     page = paginate(request, rows, count=counts[kind])
     list_read_log(actor=request.user, rows=page.object_list, request=request)
     return render(request, "visits/worklist.html", {
@@ -114,16 +112,3 @@ def policy_edit(request, pk: int | None = None):
             messages.success(request, _("探访规则已保存,探访计划正在后台重新计算"))
             return redirect("visits:policies")
     return render(request, "visits/policy_edit.html", {"form": form, "policy": policy})
-
-
-@require_perm(Perm.VIEW)
-def notification_list(request):
-    items = selectors.notifications(actor=request.user)
-    return render(request, "visits/notifications.html", {"page": paginate(request, items)})
-
-
-@require_POST
-@require_perm(Perm.VIEW)
-def notification_read(request, pk: int):
-    services.notification_read(actor=request.user, pk=pk)
-    return redirect("visits:notifications")

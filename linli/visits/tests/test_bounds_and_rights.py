@@ -15,7 +15,7 @@ from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.people.tests.conftest import OLD_MAN, register
 from linli.regions.models import Region
 from linli.visits import selectors, services
-from linli.visits.models import Notification, Tightening, Visit
+from linli.visits.models import Tightening, Visit
 from linli.visits.seeds import ensure_policies
 
 pytestmark = pytest.mark.django_db
@@ -89,32 +89,8 @@ def test_it_computes_an_earlier_months_rate(personas, elder):
 
 def test_it_survives_a_page_number_beyond_64_bits(personas, as_user, elder):
     client = as_user(personas.village)
-    for url in (reverse("visits:worklist"), reverse("visits:notifications")):
+    for url in (reverse("visits:worklist"), reverse("core:notifications")):
         assert client.get(url, {"page": str(HUGE), "tab": "all"}).status_code == 200
-
-
-# --- notifications -------------------------------------------------------------------
-
-
-def test_it_answers_404_to_another_users_notification(personas, as_user):
-    theirs = Notification.objects.create(user=personas.township, title="紧急")
-    url = reverse("visits:notification_read", args=[theirs.pk])
-    assert as_user(personas.village).post(url).status_code == 404
-    assert Notification.objects.get(pk=theirs.pk).read_at is None
-    assert as_user(personas.township).post(url).status_code == 302
-    assert Notification.objects.get(pk=theirs.pk).read_at is not None
-    assert as_user(personas.village).post(reverse(
-        "visits:notification_read", args=[HUGE % 2**63])).status_code == 404
-
-
-def test_it_keeps_the_first_read_time(personas):
-    mine = Notification.objects.create(user=personas.village, title="本周有 1 位对象应探访")
-    services.notification_read(actor=personas.village, pk=mine.pk)
-    first = Notification.objects.get(pk=mine.pk).read_at
-    services.notification_read(actor=personas.village, pk=mine.pk)
-    assert Notification.objects.get(pk=mine.pk).read_at == first
-    with pytest.raises(NotFound):
-        services.notification_read(actor=personas.township, pk=mine.pk)
 
 
 # --- who starts a tightening ---------------------------------------------------------

@@ -9,11 +9,12 @@ from django.utils import timezone
 from conftest import OUR_TOWNSHIP, OUR_VILLAGE, make_user
 from linli.accounts.roles import Role
 from linli.core.errors import Conflict, NotFound
+from linli.core.models import Notification
 from linli.people import services as people_services
 from linli.people.models import Group
 from linli.people.tests.conftest import CHILD, OLD_MAN, register
 from linli.visits import selectors, services, sms
-from linli.visits.models import Notification, Schedule, Tightening, Visit, VisitPolicy
+from linli.visits.models import Schedule, Tightening, Visit, VisitPolicy
 from linli.visits.seeds import ensure_policies
 
 pytestmark = pytest.mark.django_db
