@@ -105,6 +105,9 @@ WRITES = {
     "api-1.0.0:get_job": "the uploader's own jobs only (tested: another user 404)",
     "api-1.0.0:commit": "the uploader's own jobs only (tested: another user 404)",
     "api-1.0.0:errors_report": "the uploader's own jobs only (masked report)",
+    "api-1.0.0:choices": "the uploader's own jobs only (tested: another user 404); the default "
+                         "region is read by the importer in the user's scope (probed)",
+    "api-1.0.0:abandon": "the uploader's own jobs only (tested: another user 404)",
     "people:create": "region checked by person_register (tested)",
     "people:reveal": "another county gets 404 (people/tests/test_pages.py)",
     "people:group_add": "person fetched through the scoped selector",
@@ -230,6 +233,7 @@ def test_it_gives_another_county_404_or_nothing(personas, as_user, ours, name):
 # write whose body carries a region must have a probe (completeness test below).
 REGION_PROBES = {}
 SCOPE_MESSAGE = "应在您的辖区内"
+IMPORT_SCOPE_MESSAGE = "不在您的辖区内"  # the importers' wording, for a file's default region
 NEW_ORG = {"name": "北关社区银龄互助会", "kind": "community", "category": "life_service",
            "region_code": OUR_VILLAGE, "authority_region_code": OUR_TOWNSHIP,
            "leader_name": "马秀兰", "members_count": 12}
@@ -385,6 +389,28 @@ def _person_edit(client, ours):
     return response, (after.region_code, after.version) == (person.region_code, person.version)
 
 
+@probe("api-1.0.0:choices · a checked roster's default region in another county")
+def _import_choices_region(client, ours):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from linli.core.models import ImportJob, ImportStatus
+
+    book, content = Workbook(), io.BytesIO()
+    book.active.append(["姓名", "人员类别"])
+    book.active.append(["马福寿", "高龄"])
+    book.save(content)
+    job = client.post("/api/v1/imports/people/", {
+        "file": SimpleUploadedFile("名册.xlsx", content.getvalue())}).json()
+    response = client.post(f"/api/v1/imports/{job['id']}/choices",
+                           {"options": {"region": OTHER_TOWNSHIP}},
+                           content_type="application/json")
+    after = ImportJob.objects.get(pk=job["id"])
+    return response, (after.status, after.options) == (ImportStatus.PREVIEWED, {})
+
+
 @pytest.fixture
 def ours_with_charity(ours):
     charity = Organisation.objects.get(name="城东区慈善协会")
@@ -400,7 +426,8 @@ def test_it_refuses_another_countys_region_on_create_and_edit(personas, as_user,
     if name.startswith("api-"):
         assert response.status_code == 422, body
         error = response.json()["error"]
-        assert SCOPE_MESSAGE in error["message"] and error["details"], body
+        assert SCOPE_MESSAGE in error["message"] or IMPORT_SCOPE_MESSAGE in error["message"], body
+        assert error["details"], body
     else:  # the form again, the reason on it (or the error page of a form-less POST)
         assert response.status_code in (200, 422), body
         assert SCOPE_MESSAGE in body
