@@ -15,30 +15,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from linli.accounts.access import access_for
-from linli.accounts.roles import Domain, Perm, domain_mask
+from linli.accounts.roles import Domain, Perm
 from linli.core.errors import Invalid
 from linli.core.excel import Column, cell_text, parse_date
 from linli.core.importing import Importer, Problems, register
-from linli.core.pinyin import pinyin_keys
-from linli.people import bulk, identity
+from linli.people import identity
 from linli.people.models import (
     ETHNICITIES,
-    Contact,
     DisabilityCategory,
     Group,
-    GroupMembership,
     Living,
-    Person,
 )
-from linli.people.services import EDITABLE, id_number_clash
-from linli.people.services import changed as notify_changed
+from linli.people.saving import RosterSaving
 from linli.regions.lookup import (
     Ambiguous,
     Found,
@@ -160,7 +152,7 @@ def _village_names(typed: str, column_township: str, column_village: str, addres
 
 
 @register
-class PeopleImporter(Importer):
+class PeopleImporter(RosterSaving, Importer):
     kind = "people"
     title = _("关爱对象花名册")
     columns = COLUMNS
@@ -201,8 +193,7 @@ class PeopleImporter(Importer):
         # What a cell's value reads as, worked out once per distinct value of the file.
         self._group_memo: dict[tuple, tuple] = {}
         self._date_memo: dict[Any, date | ValueError | None] = {}
-        self._pinyin: dict[str, tuple[str, str]] = {}
-        self._checked: tuple[set[str], set[str]] = (set(), set())  # hashes checked, found
+        self._init_saving()
 
     def _option_places(self, picks) -> None:
         """The user's pick for each ambiguous name: one of the places of the actor's scope
@@ -549,201 +540,6 @@ class PeopleImporter(Importer):
 
     def key(self, cleaned: Row):
         return cleaned.natural_key
-
-    # --- saving ----------------------------------------------------------------------
-
-    def check_batch(self, cleaned: list[Row]) -> dict[int, str]:
-        """A number already registered in another region: refuse, without saying where.
-        Which of the chunk's numbers are registered at all is kept for commit_batch."""
-        hashes = {r.id_hash for r in cleaned if r.id_hash}
-        # id_hash <> '' lets PostgreSQL use the partial unique index on a long IN list
-        found = dict(Person.objects.filter(id_hash__in=hashes).exclude(id_hash="")
-                     .values_list("id_hash", "region_code"))
-        self._checked = (hashes, set(found))
-        return {i: id_number_clash(actor=self.actor, id_hash=r.id_hash)
-                for i, r in enumerate(cleaned)
-                if r.id_hash in found and not self.access.covers(found[r.id_hash])}
-
-    def _existing(self, rows: list[Row]) -> dict:
-        """The people the rows name who are registered already, by natural key. A number
-        check_batch has just found unregistered is not looked up again."""
-        checked, registered = self._checked
-        hashes = [r.id_hash for r in rows if r.id_hash and (
-            r.id_hash not in checked or r.id_hash in registered)]
-        found = {}
-        if hashes:
-            found = {p.id_hash: p for p in Person.objects.filter(id_hash__in=hashes)
-                     .exclude(id_hash="")}
-        without = [r for r in rows if not r.id_hash]
-        if without:
-            query = Q(pk__in=[])
-            for r in without:
-                query |= Q(name=r.fields["name"], region_code=r.region.code,
-                           birth_date=r.birth_date, id_hash="")
-            found |= {(p.name, p.region_code, p.birth_date): p
-                      for p in Person.objects.filter(query)}
-        return found
-
-    def commit_batch(self, cleaned: list[Row]) -> list:
-        """Up to a chunk of rows saved at once, all or nothing: new people (with their
-        history, groups and guardians) written in bulk, changed ones updated with history;
-        the visit schedules of those created or changed follow once the chunk commits."""
-        with transaction.atomic():
-            results, changed_ids = self._save(cleaned)
-        notify_changed(*changed_ids)
-        return results
-
-    def _save(self, cleaned: list[Row]) -> tuple[list, list[int]]:
-        existing = self._existing(cleaned)
-        new, changed, results = [], [], []
-        for row in cleaned:
-            person = existing.get(row.natural_key)
-            if person is None:
-                new.append(row)
-                results.append("created")
-            elif not self.access.covers(person.region_code):
-                results.append(Invalid(id_number_clash(actor=self.actor, id_hash=person.id_hash)))
-            elif self._update(person, row):
-                changed.append(person)
-                results.append("updated")
-            else:
-                results.append("unchanged")
-        history = bulk.History(self.actor, _("花名册导入"))
-        created = dict(zip((r.natural_key for r in new), self._create(new, history),
-                           strict=True))
-        if changed:
-            bulk_update_with_history(changed, Person, [*EDITABLE, "version", "region",
-                                                       "region_code"], batch_size=1000,
-                                     default_user=self.actor, default_change_reason=history.reason)
-        kept = {row.natural_key: existing[row.natural_key].pk
-                for row, result in zip(cleaned, results, strict=True)
-                if row.natural_key in existing and isinstance(result, str)}
-        touched = self._add_to_existing([r for r in cleaned if r.natural_key in kept], kept)
-        # A row that only adds a group, a criterion or a contact has changed the record too.
-        results = ["updated" if result == "unchanged" and kept[row.natural_key] in touched
-                   else result for row, result in zip(cleaned, results, strict=True)]
-        return results, [*created.values(), *(p.pk for p in changed), *touched]
-
-    def _create(self, rows: list[Row], history: bulk.History) -> list[int]:
-        """New people, with history, their groups (with history) and guardians: their ids."""
-        numbers = iter(identity.encrypt_many([r.id_value for r in rows if r.id_value]))
-        people = [self._new_person(row, next(numbers) if row.id_value else "") for row in rows]
-        ids = bulk.insert(Person, people, history=history)
-        today = timezone.localdate()
-        bulk.insert(GroupMembership, [
-            self._membership(pk, row, code, today) for pk, row in zip(ids, rows, strict=True)
-            for code in row.groups], history=bulk.History(self.actor))
-        bulk.insert(Contact, [self._guardian(pk, row) for pk, row in zip(ids, rows, strict=True)
-                              if row.guardian])
-        return ids
-
-    def _new_person(self, row: Row, encrypted: str) -> dict:
-        """A new person's columns (the rest take their defaults)."""
-        name = row.fields["name"]
-        keys = self._pinyin.get(name)
-        if keys is None:  # a roster repeats its names: pypinyin costs more than the rest
-            keys = self._pinyin[name] = pinyin_keys(name)
-        return {**row.fields, "region_id": row.region.pk, "region_code": row.region.code,
-                "name_pinyin": keys[0], "name_initials": keys[1], "birth_date": row.birth_date,
-                "sex": row.sex, "domain_mask": self._mask(row.groups), "id_hash": row.id_hash,
-                "id_encrypted": encrypted,
-                "id_masked": identity.mask(row.id_value) if row.id_value else ""}
-
-    def _membership(self, person_id: int, row: Row, code: str, today: date) -> dict:
-        return {"person_id": person_id, "group_id": self.groups[code].pk, "started_on": today,
-                "source": _("花名册导入"), "criterion": row.criteria.get(code, "")}
-
-    @staticmethod
-    def _guardian(person_id: int, row: Row) -> dict:
-        name, phone = row.guardian
-        return {"person_id": person_id, "name": name, "relation": _("监护人"), "phone": phone,
-                "is_guardian": True}
-
-    def _update(self, person: Person, row: Row) -> bool:
-        fields = {k: v for k, v in row.fields.items() if v not in ("", None)}
-        fields.pop("no_id_reason", None)
-        if (len(person.region_code) < len(row.region.code)
-                and row.region.code.startswith(person.region_code)):
-            # a person waiting at the township level, now with their village
-            fields["region_code"], person.region_id = row.region.code, row.region.pk
-        diff = {k: v for k, v in fields.items() if getattr(person, k) != v}
-        for key, value in diff.items():
-            setattr(person, key, value)
-        if diff:
-            person.version += 1
-            person.name_pinyin, person.name_initials = pinyin_keys(person.name)
-        return bool(diff)
-
-    def _mask(self, codes: list[str]) -> int:
-        return domain_mask({self.groups[c].domain for c in codes} or {Domain.GENERAL})
-
-    def _add_to_existing(self, rows: list[Row], saved: dict[Any, int]) -> set[int]:
-        """Add the new groups and guardians of people registered before (and a criterion
-        or a phone they now give); the ids of the people so changed."""
-        if not rows:
-            return set()
-        ids = list(saved.values())
-        have = {(m.person_id, m.group.code): m for m in GroupMembership.objects.filter(
-            person_id__in=ids, ended_on__isnull=True).select_related("group")}
-        today = timezone.localdate()
-        memberships = [(saved[r.natural_key], r, c) for r in rows for c in r.groups
-                       if (saved[r.natural_key], c) not in have]
-        bulk.insert(GroupMembership, [self._membership(pk, row, code, today)
-                                      for pk, row, code in memberships],
-                    history=bulk.History(self.actor))
-        touched = {pk for pk, _row, _code in memberships}
-        if touched:
-            self._refresh_domains(touched)
-        completed = self._complete_criteria(rows, saved, have)
-        return touched | completed | self._add_contacts(rows, saved, ids)
-
-    @staticmethod
-    def _refresh_domains(ids: set[int]) -> None:
-        """The data domains of people whose groups changed, from their current groups."""
-        current: dict[int, set[str]] = {}
-        for person_id, domain in GroupMembership.objects.filter(
-                person_id__in=ids, ended_on__isnull=True).values_list("person_id",
-                                                                      "group__domain"):
-            current.setdefault(person_id, set()).add(domain)
-        people = list(Person.objects.filter(pk__in=ids).only("pk", "domain_mask"))
-        for person in people:
-            person.domain_mask = domain_mask(current.get(person.pk) or {Domain.GENERAL})
-        Person.objects.bulk_update(people, ["domain_mask"], batch_size=1000)
-
-    def _complete_criteria(self, rows: list[Row], saved: dict, have: dict) -> set[int]:
-        """A criterion now given for a membership imported without one (认定情形待补充)."""
-        completed = []
-        for row in rows:
-            for code, criterion in row.criteria.items():
-                membership = have.get((saved[row.natural_key], code))
-                if membership is not None and criterion and not membership.criterion:
-                    membership.criterion = criterion
-                    completed.append(membership)
-        if completed:
-            bulk_update_with_history(completed, GroupMembership, ["criterion"],
-                                     batch_size=1000, default_user=self.actor,
-                                     default_change_reason=_("花名册导入"))
-        return {m.person_id for m in completed}
-
-    def _add_contacts(self, rows: list[Row], saved: dict, ids: list[int]) -> set[int]:
-        """New guardians, and a phone for a guardian saved without one."""
-        have = {(c.person_id, c.name): c for c in Contact.objects.filter(
-            person_id__in=ids, is_guardian=True)}
-        new, phoned = [], []
-        for row in rows:
-            if not row.guardian:
-                continue
-            name, phone = row.guardian
-            person_id = saved[row.natural_key]
-            contact = have.get((person_id, name))
-            if contact is None:
-                new.append(self._guardian(person_id, row))
-            elif phone and not contact.phone:
-                contact.phone = phone
-                phoned.append(contact)
-        bulk.insert(Contact, new)
-        Contact.objects.bulk_update(phoned, ["phone"], batch_size=1000)
-        return {c["person_id"] for c in new} | {c.person_id for c in phoned}
 
     def _preview_place(self, cleaned: Row) -> tuple[str, str]:
         """The resolved township and village (待补充 for a row placed at its township)."""
