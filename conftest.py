@@ -97,3 +97,12 @@ def as_user(client, settings):
         return client
 
     return sign_in
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """A browser test's user signs in on the login page and lands on the home page."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/")

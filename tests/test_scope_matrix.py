@@ -39,6 +39,7 @@ SCOPED = {
     "regions:index": ("/regions/", "城东区", LIST),  # redirects into the user's own subtree
     "regions:options": ("/regions/options/?q=东关", OUR_TOWNSHIP, LIST),
     "core:home": ("/", "城东区下辖村(社区)分布", LIST),
+    "core:pick": ("/pick/people/?q=mfs", "马福寿", LIST),  # every kind: core/tests/test_pickers
     "api-1.0.0:get_region": (f"/api/v1/regions/{OUR_COUNTY}", OUR_COUNTY, DETAIL),
     "api-1.0.0:list_regions": ("/api/v1/regions/?q=东关", OUR_TOWNSHIP, LIST),
     "orgs:list": ("/orgs/", ORG, LIST),

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import Bureau, Role
 from linli.accounts.validators import password_problems
-from linli.core.bounds import ID_MAX, BoundedDateField
+from linli.core.bounds import BoundedDateField
 from linli.core.forms import BootstrapMixin
+from linli.core.pickers import PickerField, PickerForm
 
 
 class LoginForm(BootstrapMixin, forms.Form):
@@ -24,22 +25,12 @@ class TokenForm(BootstrapMixin, forms.Form):
                                                           "autocomplete": "one-time-code"}))
 
 
-class MembershipForm(BootstrapMixin, forms.Form):
+class MembershipForm(PickerForm, BootstrapMixin, forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    region_code = forms.CharField(
-        label=_("辖区"), max_length=12, required=False,
-        help_text=_("输入区划名称或代码检索,例如“城东区”或 630102"),
-        widget=forms.TextInput(attrs={"list": "region-options", "autocomplete": "off",
-                                      "hx-get": "/regions/options/", "hx-trigger":
-                                      "keyup changed delay:300ms", "hx-target":
-                                      "#region-options", "name": "region_code"}))
-    organisation_id = forms.IntegerField(
-        label=_("所属社会组织(仅社会组织人员、志愿者)"), required=False, min_value=1,
-        max_value=ID_MAX,
-        help_text=_("输入组织名称检索后选择"),
-        widget=forms.TextInput(attrs={"list": "org-options", "autocomplete": "off",
-                                      "hx-get": "/orgs/options/", "hx-trigger":
-                                      "keyup changed delay:300ms", "hx-target": "#org-options"}))
+    region_code = PickerField("regions", label=_("辖区"), required=False,
+                              help_text=_("输入区划名称或拼音首字母检索,例如“城东区”或 cdq"))
+    organisation_id = PickerField("organisations", label=_("所属社会组织(仅社会组织人员、志愿者)"),
+                                  required=False, help_text=_("输入组织名称或拼音首字母检索后选择"))
     bureau = forms.ChoiceField(label=_("处室(仅省厅)"),
                                choices=[("", "—"), *Bureau.choices], required=False)
 

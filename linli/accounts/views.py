@@ -7,11 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,6 +31,7 @@ from linli.accounts.forms import (
 )
 from linli.accounts.models import ApiToken, User
 from linli.accounts.roles import Perm
+from linli.core import confirm
 from linli.core.errors import Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
 
@@ -136,7 +140,9 @@ def password_change_view(request):
 
 @login_required
 def profile_view(request):
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = list(ApiToken.objects.filter(user=request.user))
+    for token in tokens:
+        token.revoke_question = _revoke_question(token)
     return render(request, "accounts/profile.html", {
         "tokens": tokens, "token_form": ApiTokenForm(),
         "enrolled": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
@@ -163,12 +169,21 @@ def token_create_view(request):
     return redirect("accounts:profile")
 
 
+def _revoke_question(token: ApiToken) -> confirm.Question:
+    return confirm.Question(
+        _("吊销令牌“%(n)s”?") % {"n": token.name},
+        _("使用该令牌的程序将立即无法调用接口;吊销后不能恢复,需要时可另建新令牌。"), _("吊销"))
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke_view(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if confirm.asked(request):
+        return confirm.confirmation(request, _revoke_question(token),
+                                    cancel_url=reverse("accounts:profile"))
     services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, _("令牌已吊销"))
+    messages.success(request, _("令牌“%(n)s”已吊销") % {"n": token.name})
     return redirect("accounts:profile")
 
 
@@ -185,7 +200,7 @@ def user_list_view(request):
 
 @require_perm(Perm.MANAGE_USERS)
 def user_create_view(request):
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -201,7 +216,7 @@ def user_create_view(request):
 @require_perm(Perm.MANAGE_USERS)
 def user_detail_view(request, pk: int):
     user = selectors.user_get(actor=request.user, pk=pk)
-    membership_form = MembershipForm(request.POST or None)
+    membership_form = MembershipForm(request.POST or None, actor=request.user)
     if request.method == "POST" and membership_form.is_valid():
         try:
             services.membership_grant(actor=request.user, user=user,
@@ -213,7 +228,9 @@ def user_detail_view(request, pk: int):
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_detail.html", {
         "subject": user,
-        "memberships": user.memberships.select_related("region").order_by("-is_active", "id"),
+        "memberships": _with_revoke_questions(user),
+        "questions": {action.replace("-", "_"): _user_question(user, action)
+                      for action in USER_ASKED},
         "membership_form": membership_form,
         "password_form": PasswordResetForm(),
         "history": user.history.select_related("history_user")[:20],
@@ -221,26 +238,79 @@ def user_detail_view(request, pk: int):
     })
 
 
+def _with_revoke_questions(user: User) -> list:
+    memberships = list(user.memberships.select_related("region", "organisation").order_by(
+        "-is_active", "id"))
+    for membership in memberships:
+        membership.revoke_question = _membership_question(user, membership)
+    return memberships
+
+
+def _membership_question(user: User, membership) -> confirm.Question:
+    return confirm.Question(
+        _("撤销%(u)s的“%(r)s”授权?") % {"u": user.display_name, "r": _role_where(membership)},
+        _("撤销后该用户不再有这一角色的权限,正在使用的页面和令牌随即失效;授权记录保留,"
+          "需要时可重新授予。"), _("撤销授权"))
+
+
+def _role_where(membership) -> str:
+    where = membership.organisation.name if membership.organisation_id else membership.region.path
+    return f"{membership.get_role_display()} · {where}"
+
+
 @require_perm(Perm.MANAGE_USERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_revoke_view(request, pk: int, membership_pk: int):
     user = selectors.user_get(actor=request.user, pk=pk)
     membership = selectors.membership_get(actor=request.user, user=user, pk=membership_pk)
+    if confirm.asked(request):
+        return confirm.confirmation(request, _membership_question(user, membership),
+                                    cancel_url=reverse("accounts:user_detail", args=[user.pk]))
     services.membership_revoke(actor=request.user, membership=membership)
-    messages.success(request, _("已撤销该授权"))
+    messages.success(request, _("已撤销%(u)s的“%(r)s”授权") % {
+        "u": user.display_name, "r": _role_where(membership)})
     return redirect("accounts:user_detail", pk=user.pk)
 
 
+USER_ASKED = ("deactivate", "reset-2fa")  # asked once (core.confirm)
+USER_DONE = {
+    "deactivate": gettext_lazy("账户“%(u)s”已停用,该用户不能再登录"),
+    "activate": gettext_lazy("账户“%(u)s”已启用"),
+    "reset-2fa": gettext_lazy("已重置%(u)s的双因素认证,下次登录须重新绑定动态口令"),
+    "reset-password": gettext_lazy("已重置%(u)s的密码"),
+}
+
+
+def _user_question(user: User, action: str) -> confirm.Question | None:
+    names = {"u": user.display_name}
+    if action == "deactivate":
+        return confirm.Question(
+            _("停用%(u)s的账户?") % names,
+            _("停用后该用户不能登录,其访问令牌也不能再调用接口;账户、授权和记录保留,"
+              "可随时重新启用。"), _("停用账户"))
+    if action == "reset-2fa":
+        return confirm.Question(
+            _("重置%(u)s的双因素认证?") % names,
+            _("其已绑定的动态口令立即失效;下次登录时须重新绑定。"), _("重置双因素认证"))
+    return None
+
+
 @require_perm(Perm.MANAGE_USERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_action_view(request, pk: int, action: str):
     user = selectors.user_get(actor=request.user, pk=pk)
+    question = _user_question(user, action)
+    if question is not None and confirm.asked(request):
+        return confirm.confirmation(request, question,
+                                    cancel_url=reverse("accounts:user_detail", args=[user.pk]))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         _user_action(request, user, action)
     except Invalid as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("操作已完成"))
+        messages.success(request, str(USER_DONE[action]) % {"u": user.display_name})
     return redirect("accounts:user_detail", pk=user.pk)
 
 

@@ -9,7 +9,7 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.care import selectors, services
 from linli.care.forms import CanteenForm, FacilityForm, LocationForm, MealsForm, ServiceForm
-from linli.core.bounds import ID_MAX, is_ascii_number
+from linli.core.bounds import is_ascii_number
 from linli.core.errors import Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.selectors import region_or_root
@@ -29,7 +29,8 @@ def _handle(request, form, action, success: str, target: str, **extra):
 
 @require_perm(Perm.VIEW)
 def service_list(request):
-    form = ServiceForm(request.POST or None, initial={"served_at": timezone.localtime()})
+    form = ServiceForm(request.POST or None, initial={"served_at": timezone.localtime()},
+                       actor=request.user)
     done = _handle(request, form, services.service_record, _("已登记服务"), "care:services")
     return done or render(request, "care/services.html", {
         "form": form, "page": paginate(request, selectors.services(actor=request.user)),
@@ -38,38 +39,24 @@ def service_list(request):
 
 @require_perm(Perm.VIEW)
 def canteen_list(request):
-    form = CanteenForm(request.POST or None)
+    form = CanteenForm(request.POST or None, actor=request.user)
     done = _handle(request, form, services.canteen_create, _("已登记助餐点"), "care:canteens")
     return done or render(request, "care/canteens.html", {
         "form": form, "canteens": selectors.canteens(actor=request.user),
         "can_edit": access_for(request.user).can(Perm.EDIT)})
 
 
-def _person_ids(text: str) -> list[int]:
-    """编号 typed with spaces or commas (full-width ones normalised by NFKC); one that is
-    not a plain ASCII number, or beyond a primary key's 64 bits, is refused by name rather
-    than dropped or read as another script's digits."""
-    typed = text.replace(",", " ").replace("，", " ").replace("、", " ").split()
-    words = [unicodedata.normalize("NFKC", w) for w in typed]
-    bad = [t for t, w in zip(typed, words, strict=True)
-           if not is_ascii_number(w) or len(w) > 19 or not 0 < int(w) <= ID_MAX]
-    if bad:
-        shown = "、".join(t[:20] for t in bad[:10])
-        message = _("就餐对象编号应为数字,以下编号无效:%(w)s") % {"w": shown}
-        raise Invalid(message, details={"person_ids": [message]})
-    return [int(w) for w in words]
-
-
 @require_perm(Perm.VIEW)
 def canteen_detail(request, pk: int):
     canteen = selectors.canteen_get(actor=request.user, pk=pk)
     today = timezone.localdate()
-    form = MealsForm(request.POST or None, initial={"served_on": today})
+    form = MealsForm(request.POST or None, initial={"served_on": today}, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        ids = _person_ids(form.cleaned_data["person_ids"])
+        ids = form.cleaned_data["person_ids"]
         added = services.meals_record(actor=request.user, canteen=canteen, person_ids=ids,
                                       served_on=form.cleaned_data["served_on"])
-        messages.success(request, _("已登记 %(n)d 人次就餐") % {"n": added})
+        messages.success(request, _("已登记 %(n)d 人次就餐") % {"n": added} + (
+            _(";另有 %(m)d 人当日已登记过") % {"m": len(ids) - added} if added < len(ids) else ""))
         return redirect("care:canteen", pk=canteen.pk)
     day = form.cleaned_data["served_on"] if form.is_bound and form.is_valid() else today
     return render(request, "care/canteen.html", {
@@ -81,7 +68,7 @@ def canteen_detail(request, pk: int):
 
 @require_perm(Perm.VIEW)
 def facility_list(request):
-    form = FacilityForm(request.POST or None)
+    form = FacilityForm(request.POST or None, actor=request.user)
     done = _handle(request, form, services.facility_create, _("已登记设施"), "care:facilities")
     return done or render(request, "care/facilities.html", {
         "form": form, "page": paginate(request, selectors.facilities(actor=request.user)),
@@ -108,7 +95,7 @@ def _radius(request) -> int | None:
 @require_perm(Perm.VIEW)
 def circle(request):
     region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
-    form = LocationForm(request.POST or None)
+    form = LocationForm(request.POST or None, actor=request.user)
     done = _handle(request, form, services.location_set, _("已保存村(社区)位置"),
                    request.get_full_path())
     if done:

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from linli.core import notification_views, views
+from linli.core import notification_views, pickers, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("pick/<slug:kind>/", pickers.pick, name="pick"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", notification_views.notification_open,
          name="notification_open"),

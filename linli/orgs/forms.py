@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.bounds import COUNT_MAX, ID_MAX, INT_MAX, SMALL_MAX, BoundedDateField
+from linli.core.bounds import COUNT_MAX, INT_MAX, SMALL_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
+from linli.core.pickers import PickerField, PickerForm
 from linli.orgs.models import (
     Category,
     Certification,
@@ -19,28 +20,22 @@ from linli.orgs.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _id_field(label, **kwargs) -> forms.IntegerField:
-    """An organisation named by its id: a positive number a primary key can hold."""
-    return forms.IntegerField(label=label, min_value=1, max_value=ID_MAX, **kwargs)
+def _organisation(label, **kwargs) -> PickerField:
+    return PickerField("organisations", label=label,
+                       placeholder=_("输入组织名称、拼音首字母或信用代码"), **kwargs)
 
 
-def _region_widget(target: str = "region-options") -> forms.TextInput:
-    return forms.TextInput(attrs={"list": target, "autocomplete": "off", "hx-get":
-                                  "/regions/options/", "hx-trigger": "keyup changed delay:300ms",
-                                  "hx-target": f"#{target}"})
-
-
-class OrganisationForm(BootstrapMixin, forms.Form):
+class OrganisationForm(PickerForm, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("组织类型"), choices=Kind.choices)
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=24, required=False,
                                   help_text=_("登记的社会组织必填;备案的社区社会组织不填"))
-    region_code = forms.CharField(label=_("活动地域"), max_length=12, widget=_region_widget(),
-                                  help_text=_("输入村(社区)或乡镇名称检索"))
-    authority_region_code = forms.CharField(
-        label=_("备案/登记机关"), max_length=12, widget=_region_widget("authority-options"),
-        help_text=_("社区社会组织:街道(乡镇)或村(居)委会"))
+    region_code = PickerField("regions", label=_("活动地域"),
+                              help_text=_("输入村(社区)或乡镇名称检索"))
+    authority_region_code = PickerField(
+        "regions", label=_("备案/登记机关"), options={"above": True},
+        help_text=_("社区社会组织:街道(乡镇)或村(居)委会;登记的社会组织:县级以上民政部门"))
     leader_name = forms.CharField(label=_("负责人"), max_length=32)
     leader_phone = forms.CharField(label=_("负责人电话"), max_length=32, required=False)
     contact_name = forms.CharField(label=_("联系人"), max_length=32, required=False)
@@ -78,7 +73,7 @@ class OrganisationForm(BootstrapMixin, forms.Form):
         return super().clean()
 
 
-class FilterForm(BootstrapMixin, forms.Form):
+class FilterForm(PickerForm, BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("名称/拼音/首字母/信用代码"), required=False)
     kind = forms.ChoiceField(label=_("类型"), required=False,
                              choices=[("", _("全部类型")), *Kind.choices])
@@ -87,7 +82,8 @@ class FilterForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部状态")), *Status.choices])
     target_group = forms.ChoiceField(label=_("服务对象"), required=False)
-    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+    region = PickerField("regions", label=_("区划"), required=False,
+                         placeholder=_("区划名称,如 东关大街街道"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +91,7 @@ class FilterForm(BootstrapMixin, forms.Form):
             (g.code, g.name) for g in TargetGroup.objects.all()]
 
 
-class FilingForm(BootstrapMixin, forms.Form):
+class FilingForm(PickerForm, BootstrapMixin, forms.Form):
     """变更 or 注销: the new values of the filed content, or the reason."""
 
     kind = forms.ChoiceField(label=_("备案事项"), choices=FilingKind.choices,
@@ -107,8 +103,7 @@ class FilingForm(BootstrapMixin, forms.Form):
                                        required=False)
     business_scope = forms.CharField(label=_("新业务范围"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    region_code = forms.CharField(label=_("新活动地域"), max_length=12, required=False,
-                                  widget=_region_widget())
+    region_code = PickerField("regions", label=_("新活动地域"), required=False)
     reason = forms.CharField(label=_("申请说明"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -121,13 +116,9 @@ class DecisionForm(BootstrapMixin, forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class StationForm(BootstrapMixin, forms.Form):
+class StationForm(PickerForm, BootstrapMixin, forms.Form):
     established = forms.BooleanField(label=_("已建成"), required=False)
-    operator_id = _id_field(_("运营机构编号"), required=False,
-                            widget=forms.TextInput(attrs={
-                                "list": "org-options", "autocomplete": "off",
-                                "hx-get": "/orgs/options/", "hx-trigger":
-                                "keyup changed delay:300ms", "hx-target": "#org-options"}))
+    operator_id = _organisation(_("运营机构"), required=False)
     staff_count = forms.IntegerField(label=_("驻站社工人数"), min_value=0, max_value=SMALL_MAX,
                                      initial=0)
     opened_on = BoundedDateField(label=_("建成日期"), required=False, widget=DATE)
@@ -141,16 +132,16 @@ class TaxQualificationForm(BootstrapMixin, forms.Form):
     valid_until = BoundedDateField(label=_("有效期止"), widget=DATE)
 
 
-class IncubationBaseForm(BootstrapMixin, forms.Form):
+class IncubationBaseForm(PickerForm, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
-    region_code = forms.CharField(label=_("所在区划"), max_length=12, widget=_region_widget())
-    operator_id = _id_field(_("运营机构编号"), required=False)
+    region_code = PickerField("regions", label=_("所在区划"))
+    operator_id = _organisation(_("运营机构"), required=False)
     opened_on = BoundedDateField(label=_("建成日期"), required=False, widget=DATE)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
 
-class IncubationForm(BootstrapMixin, forms.Form):
-    organisation_id = _id_field(_("入孵组织编号"))
+class IncubationForm(PickerForm, BootstrapMixin, forms.Form):
+    organisation_id = _organisation(_("入孵组织"))
     started_on = BoundedDateField(label=_("入孵日期"), widget=DATE)
     ended_on = BoundedDateField(label=_("出孵日期"), required=False, widget=DATE)
     services = forms.MultipleChoiceField(label=_("提供服务"), choices=IncubationService.choices,
@@ -161,28 +152,22 @@ class IncubationForm(BootstrapMixin, forms.Form):
         self.fields["services"].widget.attrs["class"] = ""
 
 
-class VolunteerForm(BootstrapMixin, forms.Form):
+class VolunteerForm(PickerForm, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=32)
     sex = forms.ChoiceField(label=_("性别"), choices=[("", "—"), *Sex.choices], required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
-    region_code = forms.CharField(label=_("服务区域"), max_length=12, widget=_region_widget())
+    region_code = PickerField("regions", label=_("服务区域"))
     skills = forms.CharField(label=_("技能特长"), max_length=200, required=False)
     is_social_worker = forms.BooleanField(label=_("社会工作者"), required=False)
     certification = forms.ChoiceField(label=_("职业水平"), choices=Certification.choices,
                                       required=False)
     certificate_number = forms.CharField(label=_("证书编号"), max_length=64, required=False)
-    organisation_id = _id_field(_("所属组织编号"), required=False)
+    organisation_id = _organisation(_("所属组织"), required=False)
     role = forms.ChoiceField(label=_("在组织中的身份"), choices=VolunteerRole.choices,
                              initial=VolunteerRole.VOLUNTEER)
 
 
-
-
-class VolunteerJoinForm(BootstrapMixin, forms.Form):
-    organisation_id = _id_field(
-        _("加入组织"), help_text=_("输入组织名称检索后选择"),
-        widget=forms.TextInput(attrs={"list": "org-options", "autocomplete": "off",
-                                      "hx-get": "/orgs/options/", "hx-trigger":
-                                      "keyup changed delay:300ms", "hx-target": "#org-options"}))
+class VolunteerJoinForm(PickerForm, BootstrapMixin, forms.Form):
+    organisation_id = _organisation(_("加入组织"))
     role = forms.ChoiceField(label=_("身份"), choices=VolunteerRole.choices,
                              initial=VolunteerRole.VOLUNTEER)

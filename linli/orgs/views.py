@@ -1,15 +1,16 @@
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
+from linli.core import confirm
 from linli.core.bounds import is_ascii_number
-from linli.core.errors import Invalid, NotFound
+from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.tabs import first_with_work
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.orgs import documents, exporters, selectors, services, support_services
@@ -39,7 +40,7 @@ def _download(content: bytes, filename: str, mime: str) -> HttpResponse:
 
 
 def _filters(request) -> tuple[FilterForm, selectors.OrgFilter]:
-    form = FilterForm(request.GET or None)
+    form = FilterForm(request.GET or None, actor=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     return form, selectors.OrgFilter(**{k: v for k, v in data.items() if v})
 
@@ -74,7 +75,8 @@ def _org_form_data(form) -> dict:
 
 @require_perm(Perm.EDIT)
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None, initial={"kind": Kind.COMMUNITY})
+    form = OrganisationForm(request.POST or None, initial={"kind": Kind.COMMUNITY},
+                            actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             org = services.organisation_create(actor=request.user, **_org_form_data(form))
@@ -103,9 +105,24 @@ def organisation_detail(request, pk: int):
         "can_review": access_for(request.user).can(Perm.REVIEW)
         and access_for(request.user).covers(org.authority_region_code),
         "tax_form": TaxQualificationForm(),
-        "change_form": FilingForm(initial={"kind": FilingKind.CHANGE}),
+        "change_form": FilingForm(initial={"kind": FilingKind.CHANGE}, actor=request.user),
+        "deregister_question": _deregister_question(org),
+        "suspend_question": _suspend_question(org),
         "Kind": Kind, "Status": Status,
     })
+
+
+def _deregister_question(org) -> confirm.Question:
+    return confirm.Question(
+        _("提交“%(n)s”的注销备案?") % {"n": org.name},
+        _("备案机关准予后,该组织即为“已注销”,不再出现在在册名录中;备案和变更记录保留。"
+          "审核前可以撤回申请。"), _("提交注销备案"))
+
+
+def _suspend_question(org) -> confirm.Question:
+    return confirm.Question(
+        _("暂停“%(n)s”的活动?") % {"n": org.name},
+        _("暂停期间该组织不能开展活动,原因记入变更历史;可随时恢复活动。"), _("暂停活动"))
 
 
 @require_perm(Perm.EDIT)
@@ -114,7 +131,7 @@ def organisation_edit(request, pk: int):
     initial = {f: getattr(org, f) for f in services.EDITABLE_FIELDS}
     initial.update(region_code=org.region_code, authority_region_code=org.authority_region_code,
                    target_groups=[g.code for g in org.target_groups.all()], version=org.version)
-    form = OrganisationForm(request.POST or None, initial=initial)
+    form = OrganisationForm(request.POST or None, initial=initial, actor=request.user)
     form.fields["authority_region_code"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = _org_form_data(form)
@@ -122,7 +139,7 @@ def organisation_edit(request, pk: int):
         try:
             services.organisation_update(actor=request.user, organisation=org,
                                          version=form.cleaned_data["version"] or 0, **data)
-        except Invalid as error:
+        except (Invalid, Conflict) as error:  # a stale save keeps the clerk's typing
             add_form_errors(form, error)
         else:
             messages.success(request, _("已保存"))
@@ -131,21 +148,46 @@ def organisation_edit(request, pk: int):
 
 
 @require_perm(Perm.REVIEW)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def organisation_status(request, pk: int):
+    """暂停活动 asks first (core.confirm), with its reason; 恢复活动 does not."""
     org = selectors.organisation_get(actor=request.user, pk=pk)
-    services.organisation_set_status(actor=request.user, organisation=org,
-                                     status=request.POST.get("status", ""),
-                                     reason=request.POST.get("reason", ""))
-    messages.success(request, _("状态已更新"))
+    status = request.POST.get("status", "") if request.method == "POST" else Status.SUSPENDED
+    form = confirm.ReasonForm(request.POST if request.method == "POST" else None,
+                              max_length=services.REASON_MAX)
+    if status == Status.SUSPENDED and (confirm.asked(request) or not form.is_valid()):
+        return _suspend_page(request, org, form, status=200 if confirm.asked(request) else 422)
+    try:
+        org = services.organisation_set_status(actor=request.user, organisation=org,
+                                               status=status,
+                                               reason=request.POST.get("reason", ""))
+    except Invalid as error:  # a reason of blanks only: asked again, next to the field
+        if status != Status.SUSPENDED:
+            raise
+        add_form_errors(form, error)
+        return _suspend_page(request, org, form, status=422)
+    messages.success(request, _("“%(n)s”已%(s)s") % {
+        "n": org.name, "s": _("暂停活动") if status == Status.SUSPENDED else _("恢复活动")})
     return redirect("orgs:detail", pk=org.pk)
 
 
+def _suspend_page(request, org, form, *, status: int):
+    return confirm.confirmation(request, _suspend_question(org), form=form, status=status,
+                                hidden={"status": Status.SUSPENDED},
+                                cancel_url=reverse("orgs:detail", args=[org.pk]))
+
+
 @require_perm(Perm.EDIT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def filing_create(request, pk: int):
+    """注销备案 asks first (core.confirm), with its reason; the other kinds do not."""
     org = selectors.organisation_get(actor=request.user, pk=pk)
-    form = FilingForm(request.POST)
+    data = request.POST if request.method == "POST" else request.GET
+    if data.get("kind") == FilingKind.DEREGISTER:
+        return _deregister(request, org)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = FilingForm(request.POST, actor=request.user)
     if not form.is_valid():
         problems = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         reasons = [f"{form.fields[n].label if n in form.fields else ''}:{p[0]}"
@@ -155,8 +197,32 @@ def filing_create(request, pk: int):
     changes = {k: data[k] for k in FilingForm.CHANGE_FIELDS if data.get(k) not in (None, "")}
     filing = services.filing_submit(actor=request.user, organisation=org, kind=data["kind"],
                                     changes=changes, reason=data["reason"])
-    messages.success(request, _("备案申请已提交,等待%(r)s审核") % {"r": filing.filing_region.name})
+    messages.success(request, _("“%(o)s”的%(k)s申请已提交,等待%(r)s审核") % {
+        "o": org.name, "k": filing.get_kind_display(), "r": filing.filing_region.name})
     return redirect("orgs:filing_detail", pk=filing.pk)
+
+
+def _deregister(request, org):
+    form = confirm.ReasonForm(request.POST if request.method == "POST" else None,
+                              label=_("注销原因"))
+    if confirm.asked(request) or not form.is_valid():
+        return _deregister_page(request, org, form, status=200 if confirm.asked(request) else 422)
+    try:
+        filing = services.filing_submit(actor=request.user, organisation=org,
+                                        kind=FilingKind.DEREGISTER,
+                                        reason=form.cleaned_data["reason"])
+    except Invalid as error:  # a reason of blanks only
+        add_form_errors(form, error)
+        return _deregister_page(request, org, form, status=422)
+    messages.success(request, _("“%(o)s”的注销备案已提交,等待%(r)s审核") % {
+        "o": org.name, "r": filing.filing_region.name})
+    return redirect("orgs:filing_detail", pk=filing.pk)
+
+
+def _deregister_page(request, org, form, *, status: int):
+    return confirm.confirmation(request, _deregister_question(org), form=form, status=status,
+                                hidden={"kind": FilingKind.DEREGISTER},
+                                cancel_url=reverse("orgs:detail", args=[org.pk]))
 
 
 @require_perm(Perm.VIEW)
@@ -207,22 +273,59 @@ def filing_list(request):
 @require_perm(Perm.VIEW)
 def filing_detail(request, pk: int):
     filing = selectors.filing_get(actor=request.user, pk=pk)
+    return _filing_page(request, filing, DecisionForm())
+
+
+def _filing_page(request, filing, form, *, status: int = 200):
     return render(request, "orgs/filing_detail.html", {
         "filing": filing, "events": filing.events.select_related("actor"),
         "is_reviewer": services.is_filing_body(request.user, filing.filing_region_code),
         "can_apply": selectors.can_edit_orgs(request.user),
-        "form": DecisionForm(), "labels": services.ACTION_LABELS})
+        "form": form, "labels": services.ACTION_LABELS,
+        "questions": {action: _filing_question(filing, action) for action in FILING_ASKED}},
+        status=status)
+
+
+FILING_ASKED = ("reject", "withdraw")  # they end the filing: asked once (core.confirm)
+
+
+def _filing_question(filing, action: str) -> confirm.Question | None:
+    names = {"o": filing.organisation.name, "k": filing.get_kind_display()}
+    if action == "reject":
+        return confirm.Question(
+            _("对“%(o)s”的%(k)s不予备案?") % names,
+            _("不予备案后本次申请办结,不能再补正;理由告知申请方,流转记录保留。"),
+            services.ACTION_LABELS["reject"])
+    if action == "withdraw":
+        return confirm.Question(
+            _("撤回“%(o)s”的%(k)s申请?") % names,
+            _("撤回后本次申请办结,备案机关不再审核;需要时可重新提交。"),
+            services.ACTION_LABELS["withdraw"])
+    return None
 
 
 @require_perm(Perm.VIEW)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def filing_action(request, pk: int, action: str):
     filing = selectors.filing_get(actor=request.user, pk=pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    question = _filing_question(filing, action)
+    if question is not None and confirm.asked(request):
+        return confirm.confirmation(request, question, form=form,
+                                    cancel_url=reverse("orgs:filing_detail", args=[filing.pk]))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    filing = services.filing_transition(actor=request.user, filing=filing, action=action,
-                                        comment=comment)
-    messages.success(request, _("已%(a)s") % {"a": services.ACTION_LABELS[action]})
+    try:
+        filing = services.filing_transition(actor=request.user, filing=filing, action=action,
+                                            comment=comment)
+    except Invalid as error:  # 退回 or 不予备案 without a reason: said on the filing's form
+        details = error.details if isinstance(error.details, dict) else {}
+        form.add_error("comment" if "comment" in details else None, error.message)
+        return _filing_page(request, filing, form, status=422)
+    messages.success(request, _("“%(o)s”的%(k)s:已%(a)s") % {
+        "o": filing.organisation.name, "k": filing.get_kind_display(),
+        "a": services.ACTION_LABELS[action]})
     return redirect("orgs:filing_detail", pk=filing.pk)
 
 
@@ -248,7 +351,7 @@ def station_edit(request, code: str):
         initial = {"established": station.established, "operator_id": station.operator_id,
                    "staff_count": station.staff_count, "opened_on": station.opened_on,
                    "address": station.address}
-    form = StationForm(request.POST or None, initial=initial)
+    form = StationForm(request.POST or None, initial=initial, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             support_services.station_save(actor=request.user, region_code=code,
@@ -263,7 +366,7 @@ def station_edit(request, code: str):
 
 @require_perm(Perm.VIEW)
 def incubation(request):
-    form = IncubationBaseForm(request.POST or None)
+    form = IncubationBaseForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             base = support_services.incubation_base_create(actor=request.user,
@@ -282,7 +385,7 @@ def incubation_detail(request, pk: int):
     base = selectors.incubation_bases(actor=request.user).filter(pk=pk).first()
     if base is None:
         raise NotFound()
-    form = IncubationForm(request.POST or None)
+    form = IncubationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             support_services.incubation_add(actor=request.user, base=base, **form.cleaned_data)
@@ -322,7 +425,7 @@ def volunteer_list(request):
 
 @require_perm(Perm.EDIT)
 def volunteer_create(request):
-    form = VolunteerForm(request.POST or None)
+    form = VolunteerForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             person = support_services.volunteer_create(actor=request.user, **form.cleaned_data)
@@ -337,7 +440,7 @@ def volunteer_create(request):
 @require_perm(Perm.VIEW)
 def volunteer_detail(request, pk: int):
     person = selectors.volunteer_get(actor=request.user, pk=pk)
-    form = VolunteerJoinForm(request.POST or None)
+    form = VolunteerJoinForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         organisation = selectors.organisation_get(actor=request.user,
                                                   pk=form.cleaned_data["organisation_id"])

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.roles import Role
 from linli.core.bounds import INT_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
+from linli.core.pickers import MultiPickerField, PickerField, PickerForm
 from linli.people.groups import DE_FACTO_CRITERIA
 from linli.people.models import (
     ETHNICITIES,
@@ -14,6 +16,7 @@ from linli.people.models import (
     Risk,
     Sex,
 )
+from linli.regions.models import Level
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -23,7 +26,7 @@ def _group_choices():
             for g in Group.objects.select_related("parent")]
 
 
-class PersonForm(BootstrapMixin, forms.Form):
+class PersonForm(PickerForm, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=32)
     id_number = forms.CharField(label=_("公民身份号码"), max_length=24, required=False,
                                 help_text=_("18 位;全角数字、空格、小写 x 会自动规范"))
@@ -34,9 +37,8 @@ class PersonForm(BootstrapMixin, forms.Form):
     ethnicity = forms.ChoiceField(label=_("民族"), required=False,
                                   choices=[("", "—")] + [(e, e) for e in ETHNICITIES])
     phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
-    region_code = forms.CharField(label=_("村(社区)"), max_length=12, widget=forms.TextInput(
-        attrs={"list": "region-options", "autocomplete": "off", "hx-get": "/regions/options/",
-               "hx-trigger": "keyup changed delay:300ms", "hx-target": "#region-options"}))
+    region_code = PickerField("regions", label=_("村(社区)"), options={"level": Level.VILLAGE},
+                              placeholder=_("村(社区)名称,如 北关社区"))
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
     living = forms.ChoiceField(label=_("居住状况"), choices=[("", "—"), *Living.choices],
                                required=False)
@@ -90,12 +92,13 @@ class CloseForm(BootstrapMixin, forms.Form):
     on = BoundedDateField(label=_("销册日期"), required=False, widget=DATE)
 
 
-class FilterForm(BootstrapMixin, forms.Form):
+class FilterForm(PickerForm, BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("姓名/拼音/首字母/电话"), required=False)
     group = forms.ChoiceField(label=_("类别"), required=False)
     risk = forms.ChoiceField(label=_("风险"), required=False,
                              choices=[("", _("全部")), *Risk.choices])
-    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+    region = PickerField("regions", label=_("区划"), required=False,
+                         placeholder=_("区划名称,如 北关社区"))
     status = forms.ChoiceField(label=_("状态"), required=False, initial="active",
                                choices=[("active", _("在册")), ("closed", _("已销册")),
                                         ("", _("全部"))])
@@ -105,3 +108,33 @@ class FilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [("", _("全部类别")), *_group_choices()]
+
+
+class AssignForm(PickerForm, BootstrapMixin, forms.Form):
+    """责任分配: the responsible organisation, the paired volunteers, a child's 儿童主任
+    (one of the staff of the person's village)."""
+
+    organisation_id = PickerField("organisations", label=_("责任社会组织"), required=False)
+    volunteer_ids = MultiPickerField("volunteers", label=_("结对志愿者"), required=False,
+                                     placeholder=_("检索志愿者姓名、拼音首字母或电话"))
+    children_director_id = PickerField("users", label=_("儿童主任"), required=False)
+
+    def __init__(self, *args, person, **kwargs):
+        kwargs.setdefault("auto_id", "assign-%s")  # ids apart from the page's other forms
+        kwargs.setdefault("initial", {
+            "organisation_id": person.organisation_id,
+            "volunteer_ids": list(person.volunteers.all()),
+            "children_director_id": person.children_director_id})
+        super().__init__(*args, **kwargs)
+        self.fields["children_director_id"].options = {"role": Role.VILLAGE_STAFF,
+                                                       "region": person.region_code}
+
+
+class HouseholdForm(PickerForm, BootstrapMixin, forms.Form):
+    other = PickerField("people", label=_("同户成员"),
+                        placeholder=_("检索同户成员姓名、拼音首字母或身份证号"))
+    relation = forms.CharField(label=_("与户主关系"), max_length=16)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "household-%s")  # the contact form has a relation too
+        super().__init__(*args, **kwargs)

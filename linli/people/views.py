@@ -1,25 +1,27 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.audit.models import Action
 from linli.audit.services import access_log_record
-from linli.core import sections
-from linli.core.bounds import ascii_id
+from linli.core import confirm, sections
 from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.people import exporters, selectors, services
 from linli.people.forms import (
+    AssignForm,
     CloseForm,
     ConsentForm,
     ContactForm,
     FilterForm,
     GroupForm,
+    HouseholdForm,
     PersonForm,
 )
 from linli.people.models import GroupMembership
@@ -32,7 +34,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _filters(request) -> tuple[FilterForm, selectors.PeopleFilter]:
     data = request.GET.copy()
     data.setdefault("status", "active")
-    form = FilterForm(data)
+    form = FilterForm(data, actor=request.user)
     values = form.cleaned_data if form.is_valid() else {"status": "active"}
     filters = selectors.PeopleFilter(**{k: v for k, v in values.items() if k in
                                         selectors.PeopleFilter.__dataclass_fields__})
@@ -74,7 +76,8 @@ def _export(request, people):
 
 @require_perm(Perm.EDIT)
 def person_create(request):
-    form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
+    form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")},
+                      actor=request.user)
     group_form = GroupForm(request.POST or None, prefix="g")
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -102,8 +105,7 @@ def person_detail(request, pk: int):
     access = access_for(request.user)
     return render(request, "people/person_detail.html", {
         "person": person,
-        "memberships": person.group_memberships.select_related("group").order_by(
-            "ended_on", "-started_on"),
+        "memberships": _with_end_questions(person),
         "household": (person.household.members.exclude(pk=person.pk)
                       if person.household_id else []),
         "contacts": person.contacts.all(), "consents": person.consents.select_related(
@@ -113,10 +115,14 @@ def person_detail(request, pk: int):
         "group_form": GroupForm(), "contact_form": ContactForm(),
         "consent_form": ConsentForm(initial={"given_on": timezone.localdate(),
                                              "given_by": person.name}),
-        "close_form": CloseForm(), "age": person.age(),
+        "close_form": CloseForm(), "close_question": _close_question(person),
+        "age": person.age(),
         "volunteers": person.volunteers.all(),
         "sections": sections.sections_for("person", request.user, person),
-        "directors": village_staff(person) if (person.age() or 99) < 18 else []})
+        "directors": village_staff(person) if (person.age() or 99) < 18 else [],
+        **({"assign_form": AssignForm(person=person, actor=request.user),
+            "household_form": HouseholdForm(actor=request.user)}
+           if access.can(Perm.EDIT) else {})})
 
 
 @require_perm(Perm.EDIT)
@@ -125,14 +131,13 @@ def person_edit(request, pk: int):
     initial = {f: getattr(person, f) for f in services.EDITABLE}
     initial.update(region_code=person.region_code, version=person.version,
                    birth_date=person.birth_date, sex=person.sex)
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST or None, initial=initial, actor=request.user)
     for name in ("id_number", "birth_date", "sex"):
         form.fields[name].disabled = bool(person.id_hash) or name == "id_number"
-    villages = []
     if person.region.level < Level.VILLAGE:  # left at the township by an import: 待补充
         form.fields["region_code"].help_text = _(
             "村(社区)待补充:现登记在“%(r)s”,请选择其所在的村(社区)") % {"r": person.region.name}
-        villages = selectors.villages_of(actor=request.user, region=person.region)
+        form.fields["region_code"].options = {"within": person.region.code}  # its villages
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()
                 if k in services.EDITABLE or k == "region_code"}
@@ -144,8 +149,7 @@ def person_edit(request, pk: int):
         else:
             messages.success(request, _("已保存"))
             return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": person,
-                                                       "villages": villages})
+    return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
 @require_perm(Perm.REVEAL_ID)
@@ -170,15 +174,41 @@ def group_add(request, pk: int):
     return redirect("people:detail", pk=person.pk)
 
 
+def _with_end_questions(person) -> list[GroupMembership]:
+    memberships = list(person.group_memberships.select_related("group").order_by(
+        "ended_on", "-started_on"))
+    for membership in memberships:
+        membership.end_question = _group_end_question(person, membership)
+    return memberships
+
+
+def _group_end_question(person, membership: GroupMembership) -> confirm.Question:
+    return confirm.Question(
+        _("终止%(n)s的“%(g)s”认定?") % {"n": person.name, "g": membership.group.name},
+        _("终止后不再按该类别安排探访;认定记录保留,需要时可重新添加。"), _("终止"))
+
+
+def _close_question(person) -> confirm.Question:
+    return confirm.Question(
+        _("为%(n)s销册?") % {"n": person.name},
+        _("销册后不再安排探访,各类别认定同时终止;档案和探访记录保留,可在名单中按“已销册”查到。"),
+        _("确认销册"))
+
+
 @require_perm(Perm.EDIT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def group_end(request, pk: int, membership_pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
-    membership = GroupMembership.objects.filter(person=person, pk=membership_pk).first()
+    membership = GroupMembership.objects.filter(person=person, pk=membership_pk).select_related(
+        "group").first()
     if membership is None:
         raise NotFound()
+    if confirm.asked(request):
+        return confirm.confirmation(request, _group_end_question(person, membership),
+                                    cancel_url=reverse("people:detail", args=[person.pk]))
     services.group_end(actor=request.user, membership=membership)
-    messages.success(request, _("已终止该类别认定"))
+    messages.success(request, _("已终止%(n)s的“%(g)s”认定") % {
+        "n": person.name, "g": membership.group.name})
     return redirect("people:detail", pk=person.pk)
 
 
@@ -206,16 +236,29 @@ def consent_add(request, pk: int):
 
 
 @require_perm(Perm.EDIT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request, pk: int):
+    """销册 asks first (core.confirm), with the reason and date on the same page."""
     person = selectors.person_get(actor=request.user, pk=pk)
-    form = CloseForm(request.POST)
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    if confirm.asked(request):
+        return _close_page(request, person, form, status=200)
     if not form.is_valid():
-        raise Invalid(_("请选择销册原因"))
-    services.person_close(actor=request.user, person=person, reason=form.cleaned_data["reason"],
-                          on=form.cleaned_data["on"])
-    messages.success(request, _("已销册"))
+        return _close_page(request, person, form, status=422)
+    try:
+        services.person_close(actor=request.user, person=person,
+                              reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+    except Invalid as error:  # a date after today: said next to it
+        add_form_errors(form, error)
+        return _close_page(request, person, form, status=422)
+    messages.success(request, _("%(n)s已销册(%(r)s),不再安排探访") % {
+        "n": person.name, "r": person.get_close_reason_display()})
     return redirect("people:detail", pk=person.pk)
+
+
+def _close_page(request, person, form, *, status: int):
+    return confirm.confirmation(request, _close_question(person), form=form, status=status,
+                                cancel_url=reverse("people:detail", args=[person.pk]))
 
 
 @require_perm(Perm.VIEW)
@@ -230,12 +273,11 @@ def person_options(request):
 @require_POST
 def household_link(request, pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
-    other_pk = _id(request.POST.get("other", ""), _("同户成员"))
-    if other_pk is None:
-        raise Invalid(_("请从检索结果中选择同户成员"))
-    other = selectors.person_get(actor=request.user, pk=other_pk)
-    services.household_link(actor=request.user, person=person, other=other,
-                            relation=request.POST.get("relation", ""))
+    form = HouseholdForm(request.POST, actor=request.user)
+    if not form.is_valid():
+        raise _form_invalid(form)
+    services.household_link(actor=request.user, person=person, other=form.picked["other"],
+                            relation=form.cleaned_data["relation"])
     messages.success(request, _("已登记同户关系"))
     return redirect("people:detail", pk=person.pk)
 
@@ -244,20 +286,16 @@ def household_link(request, pk: int):
 @require_POST
 def assign(request, pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
-    ids = [_id(v, _("结对志愿者"))
-           for v in request.POST.get("volunteer_ids", "").replace(",", " ").split()]
-    services.person_assign(
-        actor=request.user, person=person, volunteer_ids=ids,
-        organisation_id=_id(request.POST.get("organisation_id", ""), _("责任社会组织")),
-        children_director_id=_id(request.POST.get("children_director_id", ""), _("儿童主任")))
+    form = AssignForm(request.POST, person=person, actor=request.user)
+    if not form.is_valid():
+        raise _form_invalid(form)
+    services.person_assign(actor=request.user, person=person, **form.cleaned_data)
     messages.success(request, _("已更新责任分配"))
     return redirect("people:detail", pk=person.pk)
 
 
-def _id(text: str, label: str) -> int | None:
-    """An id from a picker: blank is none; anything but ASCII digits is refused, not
-    dropped (a dropped id would silently clear the assignment)."""
-    text = text.strip()
-    if not text:
-        return None
-    return ascii_id(text, field="id", label=label)
+def _form_invalid(form) -> Invalid:
+    """A small form of the detail page refused: each reason named by its field."""
+    reasons = [f"{form.fields[name].label}:{error}" if name in form.fields else error
+               for name, errors in form.errors.items() for error in errors]
+    return Invalid(";".join(reasons), details={k: list(v) for k, v in form.errors.items()})

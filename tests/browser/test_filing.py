@@ -1,18 +1,10 @@
 import pytest
 
-from conftest import OUR_TOWNSHIP, OUR_VILLAGE, PASSWORD, make_user
+from conftest import OUR_TOWNSHIP, OUR_VILLAGE, make_user, sign_in
 from linli.accounts.roles import Role
 from linli.orgs.models import Organisation, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_one_filing_goes_from_submit_to_approved(page):
@@ -20,12 +12,12 @@ def test_one_filing_goes_from_submit_to_approved(page):
     make_user("zhuli", Role.TOWNSHIP_ASSISTANT, OUR_TOWNSHIP)
 
     # the village committee registers the group and submits its 成立备案
-    _sign_in(page, "cunwei")
+    sign_in(page, "cunwei")
     page.goto("/orgs/new/")
     page.fill("#id_name", "北关社区银龄互助会")
     page.select_option("#id_category", "life_service")
-    page.fill("#id_region_code", OUR_VILLAGE)
-    page.fill("#id_authority_region_code", OUR_TOWNSHIP)
+    page.select_option("#id_region_code", OUR_VILLAGE)  # the picker: a short list
+    page.select_option("#id_authority_region_code", OUR_TOWNSHIP)
     page.fill("#id_leader_name", "马秀兰")
     page.fill("#id_members_count", "16")
     page.click("main button[type=submit]")
@@ -39,7 +31,7 @@ def test_one_filing_goes_from_submit_to_approved(page):
     page.wait_for_url("**/accounts/login/")
 
     # the township's civil-affairs assistant finds it in the queue and approves it
-    _sign_in(page, "zhuli")
+    sign_in(page, "zhuli")
     page.goto("/orgs/filings/")
     page.get_by_role("link", name="北关社区银龄互助会").click()
     page.fill("#id_comment", "材料齐全,准予备案")

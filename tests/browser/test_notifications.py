@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import OUR_TOWNSHIP, OUR_VILLAGE, PASSWORD, make_user
+from conftest import OUR_TOWNSHIP, OUR_VILLAGE, make_user, sign_in
 from linli.accounts.roles import Role
 from linli.people.tests.conftest import OLD_MAN, register
 from linli.visits.models import Visit
@@ -8,14 +8,6 @@ from linli.visits.seeds import ensure_policies
 from linli.visits.services import schedules_refresh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def _sign_out(page):
@@ -32,7 +24,7 @@ def test_an_urgent_visit_shows_on_the_townships_badge_and_leads_to_the_visit(pag
     schedules_refresh([elder.pk])
 
     # the village clerk records an urgent visit
-    _sign_in(page, "cunwei")
+    sign_in(page, "cunwei")
     assert page.locator("#notification-badge").count() == 0
     page.goto("/visits/record/")
     page.select_option("#person", str(elder.pk))
@@ -44,7 +36,7 @@ def test_an_urgent_visit_shows_on_the_townships_badge_and_leads_to_the_visit(pag
     _sign_out(page)
 
     # the township's assistant sees it on every page, on the home to-do, and opens it
-    _sign_in(page, "zhuli")
+    sign_in(page, "zhuli")
     assert page.locator("#notification-badge").inner_text() == "1"
     assert "未读通知" in page.locator("#todo").inner_text()
     page.click("#notifications-link")

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from conftest import OUR_VILLAGE, PASSWORD, make_user
+from conftest import OUR_VILLAGE, make_user, sign_in
 from linli.accounts.roles import Role
 from linli.people.tests.conftest import OLD_MAN, register
 from linli.visits.models import Schedule, Visit
@@ -17,11 +17,7 @@ def test_a_visit_recorded_without_signal_arrives_once_when_it_returns(page):
     elder = register(staff, name="马福寿", id_number=OLD_MAN, groups=[{"code": "elderly_alone"}])
     schedules_refresh([elder.pk])
 
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "cunwei")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in(page, "cunwei")
     page.goto("/visits/record/")
     page.evaluate("navigator.serviceWorker.ready")  # the page is installed for offline use
 

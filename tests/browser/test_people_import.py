@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import OUR_TOWNSHIP, PASSWORD, make_user
+from conftest import OUR_TOWNSHIP, make_user, sign_in
 from linli.accounts.roles import Role
 from linli.people.models import Person
 from linli.people.tests.test_import import GOOD, _xlsx
@@ -14,11 +14,7 @@ def test_a_roster_goes_from_upload_to_committed_rows(page, tmp_path):
     roster = tmp_path / "花名册.xlsx"
     roster.write_bytes(_xlsx([*GOOD, bad]))
 
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "zhuli")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in(page, "zhuli")
     page.get_by_role("link", name="关爱对象").first.click()
     page.get_by_role("link", name="导入花名册").click()
     page.set_input_files("#id_file", str(roster))

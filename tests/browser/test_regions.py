@@ -1,22 +1,14 @@
 import pytest
 
-from conftest import PASSWORD, make_user
+from conftest import make_user, sign_in
 from linli.accounts.roles import Bureau, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, username):
-    page.goto("/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def test_it_signs_in_and_drills_from_the_province_into_a_county(page):
     make_user("sheng", Role.PROVINCE_BUREAU, "63", Bureau.ELDERLY_SERVICES)
-    _sign_in(page, "sheng")
+    sign_in(page, "sheng")
     assert page.locator("h1").inner_text() == "工作台"
     page.wait_for_selector("[data-chart] canvas")  # ECharts drew the prefecture chart
 
@@ -32,7 +24,7 @@ def test_it_signs_in_and_drills_from_the_province_into_a_county(page):
 
 def test_it_shows_another_countys_page_as_not_found(page):
     make_user("ledu", Role.COUNTY_BUREAU, "630202")
-    _sign_in(page, "ledu")
+    sign_in(page, "ledu")
     page.get_by_role("link", name="行政区划").click()
     assert page.locator("h1").inner_text().startswith("乐都区")
     response = page.goto("/regions/630102/")
@@ -42,7 +34,7 @@ def test_it_shows_another_countys_page_as_not_found(page):
 
 def test_it_switches_the_interface_to_english(page):
     make_user("ledu", Role.COUNTY_BUREAU, "630202")
-    _sign_in(page, "ledu")
+    sign_in(page, "ledu")
     page.select_option("select[name=language]", "en")
     page.wait_for_selector("text=Dashboard")
     assert page.get_by_role("link", name="Regions").is_visible()

@@ -185,7 +185,8 @@ def test_it_answers_a_bad_id_on_the_assign_page_with_a_reason(personas, as_user,
                                                                  field, value):
     response = as_user(personas.county).post(reverse("people:assign", args=[elder.pk]),
                                              {field: value})
-    assert response.status_code == 422 and "编号无效" in response.content.decode()
+    # the picker's refusal, naming the field (a bad id reads as one not found)
+    assert response.status_code == 422 and "不存在或不在您的可见范围内" in response.content.decode()
 
 
 @pytest.mark.parametrize("other", ["²", "٣", str(HUGE)])
