@@ -76,7 +76,7 @@ def test_it_records_a_visit_under_the_csp(page, violations):
     page.evaluate("navigator.serviceWorker.ready")  # worker-src 'self'
     page.select_option("#person", str(elder.pk))
     page.click("#save-visit")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    page.wait_for_selector("#queue-count:text-is('0')")  # a selector wait: no eval under the CSP
     assert "已上传" in page.locator("#recent").inner_text()  # record.js read its data-…
     assert violations == []
 
