@@ -87,6 +87,14 @@ def test_it_cuts_a_long_title_to_the_column(personas):
 # --- filings --------------------------------------------------------------------------
 
 
+def test_a_new_filing_reaches_its_filing_body(personas, village_filing):
+    note = Notification.objects.get()
+    assert note.user == personas.township  # the filing body, not the village that filed it
+    assert note.url == reverse("orgs:filing_detail", args=[village_filing.pk])
+    assert "新的备案申请" in note.title and "北关社区银龄互助会" in note.title
+    assert not note.urgent
+
+
 def test_a_returned_filing_reaches_the_village_that_filed_it(personas, village_filing):
     org_services.filing_transition(actor=personas.township, filing=village_filing,
                                    action="return", comment="章程缺少负责人签字")
@@ -94,7 +102,8 @@ def test_a_returned_filing_reaches_the_village_that_filed_it(personas, village_f
     assert note.url == reverse("orgs:filing_detail", args=[village_filing.pk])
     assert "北关社区银龄互助会" in note.title and "章程缺少负责人签字" in note.body
     assert note.urgent and note.read_at is None
-    assert not Notification.objects.filter(user=personas.township).exists()  # not the actor
+    # not the actor: the body's notice of the new filing is settled by its own decision
+    assert not Notification.objects.filter(user=personas.township, read_at__isnull=True).exists()
 
 
 def test_a_rejected_filing_reaches_the_filer(personas, village_filing):
@@ -109,7 +118,7 @@ def test_a_corrected_filing_reaches_the_filing_body_again(personas, village_fili
                                    action="return", comment="补充成员名册")
     org_services.filing_transition(actor=personas.village, filing=village_filing,
                                    action="resubmit")
-    note = Notification.objects.get(user=personas.township)
+    note = Notification.objects.get(user=personas.township, read_at__isnull=True)
     assert "重新提交" in note.title
     assert note.url == reverse("orgs:filing_detail", args=[village_filing.pk])
     assert not Notification.objects.filter(user=personas.county).exists()  # not the body
@@ -118,7 +127,30 @@ def test_a_corrected_filing_reaches_the_filing_body_again(personas, village_fili
 def test_an_approved_filing_needs_nobodys_action(personas, village_filing):
     org_services.filing_transition(actor=personas.township, filing=village_filing,
                                    action="approve")
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(read_at__isnull=True).exists()  # review done
+
+
+def test_a_filing_past_its_due_date_reminds_its_body_each_day_once(personas, village_filing):
+    from linli.orgs.notices import overdue_reviews_send
+
+    today = village_filing.due_on + timedelta(days=3)
+    assert overdue_reviews_send(today=village_filing.due_on) == 0  # due today: not late
+    assert overdue_reviews_send(today=today) == 1
+    assert overdue_reviews_send(today=today + timedelta(days=1)) == 1
+    note = Notification.objects.get(user=personas.township)  # brought up to date, not doubled
+    assert "已逾期 4 天" in note.title and note.urgent
+    org_services.filing_transition(actor=personas.township, filing=village_filing,
+                                   action="approve")
+    assert overdue_reviews_send(today=today) == 0
+
+
+def test_the_filing_reminders_command_says_how_many(personas, village_filing, capsys):
+    from django.core.management import call_command
+
+    village_filing.due_on = timezone.localdate() - timedelta(days=1)
+    village_filing.save()
+    call_command("filing_reminders")
+    assert "逾期备案提醒 1 件" in capsys.readouterr().out
 
 
 def test_a_refused_return_leaves_no_notification(personas, village_filing):
@@ -127,7 +159,8 @@ def test_a_refused_return_leaves_no_notification(personas, village_filing):
     with pytest.raises(Invalid):
         org_services.filing_transition(actor=personas.township, filing=village_filing,
                                        action="return", comment=" ")
-    assert not Notification.objects.exists()
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert list(unread.values_list("user__username", flat=True)) == ["township"]  # the filing's
 
 
 # --- the urgent visit ------------------------------------------------------------------
@@ -189,7 +222,7 @@ def test_opening_a_notification_reads_it_and_goes_to_its_object(personas, as_use
                                                                  village_filing):
     link = reverse("orgs:filing_detail", args=[village_filing.pk])
     notify([personas.village], title="备案被退回补正", link=link)
-    note = Notification.objects.get()
+    note = Notification.objects.get(user=personas.village)
     client = as_user(personas.village)
     body = client.get(reverse("core:notifications")).content.decode()
     opener = reverse("core:notification_open", args=[note.pk])
@@ -269,7 +302,8 @@ def test_the_township_reviewers_home_starts_with_the_review_queue(personas, as_u
                                                                   village_filing):
     todo = _todo(as_user(personas.township).get(reverse("core:home")).content.decode())
     assert "待我审核的备案" in todo and "?tab=review" in todo
-    assert "退回待补正的备案" not in todo and "未读通知" not in todo
+    assert "退回待补正的备案" not in todo
+    assert "未读通知" in todo  # the new filing's notification
 
 
 def test_people_left_to_complete_are_on_the_townships_to_do(personas, as_user):

@@ -52,6 +52,14 @@ def notify(users: Iterable, *, title: str, body: str = "", link: str = "",
     return len(ids)
 
 
+def settle(link: str, *, waiting: Iterable = ()) -> int:
+    """The work behind a link has moved on: its unread notifications are marked read, but
+    for the users it now waits for (a filing decided no longer asks its body to review)."""
+    keep = {user.pk for user in waiting}
+    return (Notification.objects.filter(url=link, read_at__isnull=True)
+            .exclude(user_id__in=keep).update(read_at=timezone.now()))
+
+
 # --- the user's own ------------------------------------------------------------------------
 
 def _user_id(actor) -> int | None:

@@ -428,6 +428,9 @@ def filing_submit(*, actor, organisation: Organisation, kind: str, changes: dict
         reason=reason.strip(), submitted_by=actor,
         due_on=timezone.localdate() + timedelta(days=review_days()))
     _event(filing, actor, "submit", "", reason.strip())
+    from linli.orgs.notices import filing_transitioned
+
+    filing_transitioned(actor=actor, filing=filing, action="submit")
     return filing
 
 
