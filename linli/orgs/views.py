@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.access import access_for
@@ -253,10 +254,10 @@ def tax_add(request, pk: int):
 # --- filings ----------------------------------------------------------------------------
 
 FILING_TABS = {
-    "review": (_("待我审核"), selectors.filings_awaiting_my_review),
-    "returned": (_("退回补正"), selectors.filings_returned_to_us),
-    "overdue": (_("逾期未审"), selectors.filings_overdue),
-    "all": (_("全部"), selectors.filing_list),
+    "review": (gettext_lazy("待我审核"), selectors.filings_awaiting_my_review),
+    "returned": (gettext_lazy("退回补正"), selectors.filings_returned_to_us),
+    "overdue": (gettext_lazy("逾期未审"), selectors.filings_overdue),
+    "all": (gettext_lazy("全部"), selectors.filing_list),
 }
 
 
