@@ -13,6 +13,7 @@ from linli.accounts.roles import (
     PERSONAL_DOMAINS,
     ROLE_PERMISSIONS,
     SECOND_FACTOR_ROLES,
+    Domain,
     domains_for,
 )
 
@@ -106,3 +107,11 @@ def access_for(user) -> Access:
     )
     user._linli_access = access
     return access
+
+
+def hidden_domains(access: Access) -> list[str]:
+    """The kinds of people in care the actor's figures leave out (a provincial bureau sees
+    its own domains only), for a page to say that its counts are filtered; [] when none."""
+    if not access.sees_personal_data:
+        return []
+    return [str(d.label) for d in Domain if d in PERSONAL_DOMAINS and d not in access.domains]

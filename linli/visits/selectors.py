@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,3 +93,29 @@ def visit_rate(*, actor, region: Region, month: date | None = None) -> list[Rate
     rows = [Rate(region, sum(n for n, _v in by.values()), sum(v for _n, v in by.values()))]
     rows += [Rate(c, *by.get(c.code, (0, 0))) for c in children]
     return rows
+
+
+def month_starts(today: date, months: int) -> list[date]:
+    """The first days of the last ``months`` months, oldest first, this month last."""
+    first, starts = today.replace(day=1), []
+    for _i in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return starts[::-1]
+
+
+def visit_rate_trend(*, actor, region: Region, months: int = 12,
+                     today: date | None = None) -> list[tuple[date, Rate]]:
+    """The region's 月探访率 for each of the last months, in one query: the people due
+    today (no past roll is kept, so a month long ago is measured against today's), and
+    of them those with a visit in the month."""
+    starts = month_starts(today or timezone.localdate(), months)
+    due = schedules(actor=actor, within=region.code).filter(interval_days__lte=31)
+    total = due.count()
+    since, _end = _month(starts[0])
+    visited = (Visit.objects.filter(person_id__in=due.values("person_id"), visited_at__gte=since)
+               .annotate(m=TruncMonth("visited_at")).values("m")
+               .annotate(v=Count("person_id", distinct=True)).order_by())
+    by = {row["m"].date() if isinstance(row["m"], datetime) else row["m"]: row["v"]
+          for row in visited}
+    return [(start, Rate(region, total, by.get(start, 0))) for start in starts]

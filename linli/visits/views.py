@@ -3,21 +3,23 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from linli.accounts.access import access_for
+from linli.accounts.access import access_for, hidden_domains
 from linli.accounts.roles import Perm
 from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.core.excel import write_xlsx
 from linli.core.tabs import first_with_work
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.people.services import list_read_log
-from linli.regions.selectors import region_or_root
+from linli.regions.selectors import region_breadcrumb, region_or_root
 from linli.visits import selectors, services
 from linli.visits.forms import PolicyForm, TighteningForm
 from linli.visits.models import CHECKLIST, Mode, Outcome, Tightening, VisitPolicy
 
-TABS = {"overdue": _("逾期未访"), "week": _("本周应访"), "never": _("从未探访"), "all": _("全部")}
+TABS = {"overdue": gettext_lazy("逾期未访"), "week": gettext_lazy("本周应访"),
+        "never": gettext_lazy("从未探访"), "all": gettext_lazy("全部")}
 
 
 @require_perm(Perm.VIEW)
@@ -54,8 +56,68 @@ def _export(request, rows, kind):
 @require_perm(Perm.VIEW)
 def rate(request):
     region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
+    today = timezone.localdate()
+    months = selectors.month_starts(today, 12)
+    month = _month_asked(request.GET.get("month", ""), months)
+    rows = selectors.visit_rate(actor=request.user, region=region, month=month)
+    trend = selectors.visit_rate_trend(actor=request.user, region=region, today=today)
+    if request.GET.get("export") == "xlsx":
+        return _rate_export(request, region, month, rows, trend)
     return render(request, "visits/rate.html", {
-        "region": region, "rows": selectors.visit_rate(actor=request.user, region=region)})
+        "region": region, "rows": rows, "month": month, "months": months[::-1],
+        "breadcrumb": region_breadcrumb(actor=request.user, region=region),
+        "domains": hidden_domains(access_for(request.user)),
+        "charts": _rate_charts(rows, trend)})
+
+
+def _month_asked(text: str, months: list) -> object:
+    """?month=2026-05 among the last twelve months; anything else is this month."""
+    return next((m for m in months if m.strftime("%Y-%m") == text), months[-1])
+
+
+def _percent(rate: selectors.Rate) -> float | None:
+    return round(rate.rate * 100, 1) if rate.due else None
+
+
+def _rate_charts(rows, trend) -> list[dict]:
+    """This month by sub-region (bars, the 100 % target line labelled) and the region's last
+    twelve months (a line); ECharts options for linli/charts.js."""
+    target = {"silent": True, "symbol": "none", "lineStyle": {"color": "#dc3545"},
+              "label": {"formatter": _("目标 100%")}, "data": [{"yAxis": 100}]}
+    axis = {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}
+    charts = []
+    if rows[1:]:
+        charts.append({"title": _("各地探访率"), "chart": {
+            "tooltip": {"trigger": "axis"}, "grid": {"left": 45, "right": 60, "bottom": 80},
+            "xAxis": {"type": "category", "data": [r.region.name for r in rows[1:]],
+                      "axisLabel": {"rotate": 35}},
+            "yAxis": axis, "series": [{"name": _("探访率"), "type": "bar", "markLine": target,
+                                       "data": [_percent(r) for r in rows[1:]]}]}})
+    charts.append({"title": _("近 12 个月探访率"), "chart": {
+        "tooltip": {"trigger": "axis"}, "grid": {"left": 45, "right": 60, "bottom": 40},
+        "xAxis": {"type": "category", "data": [m.strftime("%Y-%m") for m, _r in trend]},
+        "yAxis": axis, "series": [{"name": _("探访率"), "type": "line", "markLine": target,
+                                   "data": [_percent(r) for _m, r in trend]}]}})
+    return charts
+
+
+def _rate_export(request, region, month, rows, trend):
+    if not access_for(request.user).can(Perm.EXPORT):
+        raise NotFound()
+
+    def share(r):
+        return f"{r.rate:.1%}" if r.due else "—"
+
+    lines = [[r.region.name, r.due, r.visited, share(r)] for r in rows]
+    lines += [[], [_("月份"), _("应访"), _("已访"), _("探访率")]]
+    lines += [[m.strftime("%Y-%m"), r.due, r.visited, share(r)] for m, r in trend]
+    title = _("%(r)s %(m)s 月探访率") % {"r": region.name, "m": month.strftime("%Y-%m")}
+    content = write_xlsx([_("区划"), _("应访"), _("已访"), _("探访率")], lines, title=title)
+    response = HttpResponse(content, content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = (
+        f"attachment; filename=visit-rate-{region.code}-{month.strftime('%Y-%m')}.xlsx")
+    return response
 
 
 @never_cache
