@@ -28,6 +28,7 @@ class Card:
     rows: list[tuple[str, str]] = field(default_factory=list)
     chart: dict | None = None  # an ECharts option, rendered full width
     target: str = ""  # e.g. "≥ 70 %"
+    below: bool = False  # the value falls short of the target: shown in the warning colour
 
 
 @dataclass

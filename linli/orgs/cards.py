@@ -41,7 +41,7 @@ def stations_card(access: Access) -> Card | None:
         return None
     coverage = selectors.station_coverage(actor=access, region=root)[0]
     return Card(title=_("乡镇(街道)社工站覆盖率"), value=f"{coverage.rate:.0%}",
-                target="≥ 70%", url=reverse("orgs:stations"),
+                target="≥ 70%", below=not coverage.meets_target, url=reverse("orgs:stations"),
                 rows=[(_("已建成"), f"{coverage.stations}"),
                       (_("乡镇(街道)"), f"{coverage.townships}")],
                 note=_("已达标") if coverage.meets_target else _("未达标"))

@@ -26,7 +26,8 @@ def visit_rate_card(access: Access) -> Card | None:
     if root is None:
         return None
     rate = _rates(access, root)[0]
-    return Card(title=_("本月探访率"), value=f"{rate.rate:.0%}", target="100%",
+    return Card(title=_("本月探访率"), value=f"{rate.rate:.0%}" if rate.due else "—",
+                target="100%", below=bool(rate.due) and rate.rate < 1,
                 url=reverse("visits:worklist"),
                 rows=[(_("应访"), f"{rate.due:,}"), (_("已访"), f"{rate.visited:,}")])
 

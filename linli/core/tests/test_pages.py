@@ -83,3 +83,21 @@ def test_it_seeds_staff_for_every_region_at_province_size(db):
     assert Membership.objects.filter(role="township_assistant").count() == 422 + 1
     seed_accounts(size="province", stdout=io.StringIO())
     assert User.objects.count() == len(DEMO_ACCOUNTS) + 8 + 45 + 422 + 4716
+
+
+def test_a_figure_below_its_target_is_coloured_and_nobody_due_is_a_dash(personas, as_user):
+    from linli.people.tests.conftest import OLD_MAN, register
+    from linli.visits.seeds import ensure_policies
+
+    body = as_user(personas.county).get("/").content.decode()
+    card = body[body.index("本月探访率"):][:600]
+    assert ">—<" in card and "text-danger" not in card  # nobody due: no red 0 %
+    ensure_policies()
+    register(personas.village, name="马福寿", id_number=OLD_MAN, groups=[{"code": "elderly_alone"}])
+    from linli.people.models import Person
+    from linli.visits.services import schedules_refresh
+
+    schedules_refresh([Person.objects.get().pk])
+    body = as_user(personas.county).get("/").content.decode()
+    card = body[body.index("本月探访率"):][:600]
+    assert "0%" in card and "text-danger" in card  # one due, none visited
