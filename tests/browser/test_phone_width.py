@@ -1,0 +1,300 @@
+"""Every page fits a 390 px phone, for each persona (issue 11, "The phone").
+
+Each persona signs in with a 390×844 viewport and opens every page of PAGES it may open
+(the others answer 403/404 and are measured too: an error page must fit as well). A page
+fits when the document does not scroll sideways (``scrollWidth <= innerWidth``) and no box
+inside it scrolls sideways either (a ``.table-responsive`` that hides an 900 px table in a
+scroll box fits the first test but not the phone). Every list on a page that opened has at
+least one row, so the table is really drawn. All failures are reported at once.
+
+PAGES is held against the URL confs: every pattern of linli/*/urls.py is either opened by
+some persona or named in NOT_PAGES with the reason, so a new page is not left out.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+
+from conftest import OUR_COUNTY, OUR_TOWNSHIP, OUR_VILLAGE, PASSWORD, make_user
+from linli.accounts.roles import Bureau, Role
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
+
+# The personas that have pages (linli/accounts/roles.py); the system administrator signs
+# in with a second factor, so the second step of the login is measured too.
+PERSONAS = [
+    ("cunwei", Role.VILLAGE_STAFF, OUR_VILLAGE, ""),
+    ("zhuli", Role.TOWNSHIP_ASSISTANT, OUR_TOWNSHIP, ""),
+    ("xian", Role.COUNTY_BUREAU, OUR_COUNTY, ""),
+    ("yanglao", Role.PROVINCE_BUREAU, "63", Bureau.ELDERLY_SERVICES),
+    ("guanli", Role.SYSADMIN, "63", ""),
+]
+
+# Every page, with the records of _records() filled in ({token} is the persona's own).
+PAGES = [
+    "/", "/notifications/",
+    "/accounts/me/", "/accounts/me/password/", "/accounts/me/second-factor/",
+    "/accounts/me/tokens/{token}/revoke/",
+    "/accounts/users/", "/accounts/users/new/", "/accounts/users/{user}/",
+    "/accounts/users/{user}/memberships/{membership}/revoke/",
+    "/accounts/users/{user}/deactivate/",
+    "/audit/",
+    "/regions/", "/regions/63/", f"/regions/{OUR_COUNTY}/", f"/regions/{OUR_TOWNSHIP}/",
+    "/people/", "/people/new/", "/people/{person}/", "/people/{person}/edit/",
+    "/people/{person}/groups/{group}/end/", "/people/{person}/close/",
+    "/visits/", "/visits/rate/", "/visits/record/", "/visits/policies/",
+    "/visits/policies/new/", "/visits/policies/{policy}/",
+    "/care/services/", "/care/canteens/", "/care/canteens/{canteen}/", "/care/facilities/",
+    "/care/circle/",
+    "/orgs/", "/orgs/new/", "/orgs/{org}/", "/orgs/{org}/edit/", "/orgs/{org}/status/",
+    "/orgs/{org}/filings/?kind=deregister",
+    "/orgs/filings/", "/orgs/filings/{filing}/", "/orgs/filings/{filing}/reject/",
+    "/orgs/stations/", f"/orgs/stations/{OUR_TOWNSHIP}/",
+    "/orgs/incubation/", "/orgs/incubation/{base}/", "/orgs/tax/",
+    "/orgs/volunteers/", "/orgs/volunteers/new/", "/orgs/volunteers/{volunteer}/",
+    "/orgs/indicators/",
+    "/imports/people/", "/imports/orgs/", "/imports/job/{job}/",
+    "/imports/job/{job}/errors/full/",
+]
+SIGNED_OUT = ["/accounts/login/", "/accounts/login/verify/"]
+
+# Lists a persona opens empty by right (they are measured all the same).
+EMPTY_BY_SCOPE = {
+    # the system administrator sees no personal data and no organisations (ROLE_DOMAINS)
+    "guanli": {"/people/", "/visits/", "/care/services/", "/orgs/", "/orgs/filings/",
+               "/orgs/incubation/", "/orgs/tax/", "/orgs/volunteers/"},
+    # the social-work station is the township's and the incubation base the county's
+    "cunwei": {"/orgs/stations/", "/orgs/incubation/"},
+    "zhuli": {"/orgs/incubation/"},
+}
+
+# Patterns of linli/*/urls.py that are not pages, and why the walk leaves them out.
+NOT_PAGES = {
+    "core:pick": "HTMX fragment: the picker's options",
+    "orgs:options": "HTMX fragment: <option> elements",
+    "people:options": "HTMX fragment: <option> elements",
+    "regions:options": "HTMX fragment: <option> elements",
+    "core:notification_open": "marks read and redirects to the notification's object",
+    "core:import_errors": "an .xlsx download",
+    "orgs:certificate": "a .docx download",
+    "visits:service_worker": "JavaScript",
+    "visits:manifest": "JSON",
+    # POST only: they redirect, or answer 405 to a GET
+    "accounts:logout": "POST", "accounts:token_create": "POST",
+    "core:notifications_read_all": "POST", "core:import_commit": "POST",
+    "core:import_rechoose": "POST", "core:import_abandon": "POST",
+    "core:import_report_build": "POST",
+    "people:reveal": "POST", "people:group_add": "POST", "people:contact_add": "POST",
+    "people:consent_add": "POST", "people:household_link": "POST", "people:assign": "POST",
+    "orgs:tax_add": "POST",
+}
+
+# The page's width, the boxes that scroll sideways inside it, the elements that stick out
+# of the screen (to say where to look) and the lists drawn without a row.
+MEASURE = """() => {
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+    + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\\s+/).join(".") : "");
+  const all = [...document.querySelectorAll("body *")];
+  const scrolling = all.filter((e) => e.scrollWidth > e.clientWidth + 1
+    && ["auto", "scroll"].includes(getComputedStyle(e).overflowX));
+  const out = all.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1
+    && ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1));
+  const empty = [...document.querySelectorAll("main table")].filter((t) => {
+    const rows = t.querySelectorAll("tbody tr");
+    return rows.length === 0 || (rows.length === 1 && rows[0].querySelector("td[colspan]"));
+  });
+  return {width: document.documentElement.scrollWidth, inner: window.innerWidth,
+          scrolling: scrolling.map((e) => name(e) + " " + e.scrollWidth + "px"),
+          out: out.slice(0, 3).map((e) => name(e) + " → " + Math.round(e.getBoundingClientRect().right) + "px"),
+          empty: empty.map(name)};
+}"""
+
+
+def _patterns(resolver=None, namespace=""):
+    """(url name, pattern) of every view of linli/*/urls.py."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            module = getattr(entry.urlconf_module, "__name__", "")
+            if module.startswith("linli.") and module.endswith(".urls"):
+                yield from _patterns(entry, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and namespace:
+            yield f"{namespace}:{entry.name}", str(entry.pattern)
+
+
+def _url_name(path: str) -> str:
+    match = resolve(path.split("?")[0])
+    return f"{match.namespace}:{match.url_name}"
+
+
+def test_the_walk_opens_every_page_of_the_url_confs():
+    dummy = {key: 1 for key in ("token", "user", "membership", "person", "group", "policy",
+                                "canteen", "org", "filing", "base", "volunteer", "job")}
+    opened = {_url_name(path.format(**dummy)) for path in PAGES + SIGNED_OUT}
+    every = dict(_patterns())
+    assert len(every) > 60  # the URL confs were read
+    assert not set(NOT_PAGES) & opened, "a page both walked and excluded"
+    assert set(NOT_PAGES) <= set(every), "an exclusion names no pattern"
+    left_out = {name: pattern for name, pattern in every.items()
+                if name not in opened and name not in NOT_PAGES}
+    assert left_out == {}, "pages neither walked nor excluded (add them to PAGES or NOT_PAGES)"
+
+
+def _roster() -> bytes:
+    from linli.people.tests.test_import import GOOD, _xlsx
+
+    bad = ["错行", "632301198001010024", "", "", "", "", "", "北关社区", "", "", "", "", ""]
+    return _xlsx([*GOOD, bad])
+
+
+def _records(users: dict) -> dict:
+    """One record or more on every list, written through the services as a clerk would."""
+    from linli.accounts.services import api_token_create
+    from linli.care import services as care
+    from linli.core import importing
+    from linli.core.notifications import notify
+    from linli.orgs import services as orgs
+    from linli.orgs import support_services as support
+    from linli.orgs.models import FilingKind
+    from linli.orgs.tests.conftest import community, filed
+    from linli.people.tests.conftest import OLD_MAN, register
+    from linli.visits.models import VisitPolicy
+    from linli.visits.seeds import ensure_policies
+    from linli.visits.services import schedules_refresh, visit_record
+
+    village, township, county = users["cunwei"], users["zhuli"], users["xian"]
+    ensure_policies()
+    elder = register(village, name="马福寿", id_number=OLD_MAN,
+                     address="东关大街街道北关社区北关街12号院3单元402室(儿子在外地务工)",
+                     groups=[{"code": "elderly_alone", "source": "村委会摸排"}])
+    schedules_refresh([elder.pk])
+    now = timezone.now()
+    visit_record(actor=village, visit_id="7d4c1f9e-0000-4000-8000-000000000001",
+                 person_id=elder.pk, visited_at=now - timedelta(days=3), mode="home",
+                 outcome="attention", notes="老人腿脚不便,冬季取暖煤不足,已联系社区协调送煤上门",
+                 needs="送煤、代购药品")
+    org = filed(township, township, name="北关社区夕阳红志愿服务队")
+    pending = community(township, name="北关社区银龄互助会")
+    filing = orgs.filing_submit(actor=township, organisation=pending,
+                                kind=FilingKind.ESTABLISH)
+    care.service_record(actor=village, person_id=elder.pk, kind="housekeeping",
+                        served_at=now - timedelta(days=1), duration_minutes=90,
+                        organisation_id=org.pk)
+    canteen = care.canteen_create(actor=county, name="北关社区老年幸福食堂", kind="happy",
+                                  region_code=OUR_VILLAGE, seats=40, operator_id=org.pk)
+    care.meals_record(actor=county, canteen=canteen, person_ids=[elder.pk],
+                      served_on=timezone.localdate())
+    care.facility_create(actor=county, name="北关社区日间照料中心", level="village",
+                         kind="日间照料中心", region_code=OUR_VILLAGE,
+                         latitude=Decimal("36.618000"), longitude=Decimal("101.800000"), beds=12)
+    care.location_set(actor=county, region_code=OUR_VILLAGE, latitude=Decimal("36.618500"),
+                      longitude=Decimal("101.800500"))
+    support.station_save(actor=county, region_code=OUR_TOWNSHIP, established=True,
+                         operator_id=org.pk, staff_count=3, opened_on=date(2023, 5, 1))
+    base = support.incubation_base_create(actor=county, name="城东区社区社会组织孵化基地",
+                                          region_code=OUR_COUNTY)
+    support.incubation_add(actor=county, base=base, organisation_id=org.pk,
+                           started_on=date(2024, 3, 1), services=["policy", "training"])
+    support.tax_qualification_add(actor=township, organisation=org, kind="exempt",
+                                  valid_from=date.today() - timedelta(days=300),
+                                  valid_until=date.today() + timedelta(days=30),
+                                  document_number="宁财税〔2024〕18号")
+    volunteer = support.volunteer_create(actor=township, name="韩晓燕", region_code=OUR_VILLAGE,
+                                         skills="陪伴聊天、理发、测量血压、帮助老人使用智能手机",
+                                         organisation_id=org.pk)
+    job = importing.import_preview(actor=township, kind="people", filename="北关社区花名册.xlsx",
+                                   content=_roster())
+    notify(users.values(), title="马福寿的探访发现需求:送煤、代购药品",
+           body="北关社区 · 老人腿脚不便,冬季取暖煤不足,已联系社区协调送煤上门",
+           link=f"/people/{elder.pk}/")
+    tokens = {name: api_token_create(actor=user, name="民政数据对接")[0].pk
+              for name, user in users.items()}
+    return {"person": elder.pk, "group": elder.group_memberships.first().pk, "org": org.pk,
+            "filing": filing.pk, "canteen": canteen.pk, "base": base.pk,
+            "volunteer": volunteer.pk, "job": job.pk,
+            "policy": VisitPolicy.objects.order_by("pk").first().pk,
+            "user": village.pk, "membership": village.memberships.first().pk, "tokens": tokens}
+
+
+def _sign_in(page, username: str, device=None) -> list:
+    """Sign in on the phone; the login pages are measured on the way."""
+    from django_otp.oath import TOTP
+
+    page.context.clear_cookies()
+    seen = [_measure(page, "/accounts/login/")]
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    if device is not None:
+        page.wait_for_url("**/accounts/login/verify/")
+        seen.append(("/accounts/login/verify/", 200, page.evaluate(MEASURE)))
+        code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+        page.fill("#id_token", str(code).zfill(6))
+        page.click("main button[type=submit]")
+    page.wait_for_url("**/")
+    return seen
+
+
+def _measure(page, path: str) -> tuple[str, int, dict]:
+    response = page.goto(path)
+    return path, response.status, page.evaluate(MEASURE)
+
+
+def _problems(path: str, status: int, found: dict, empty_by_scope=()) -> list[str]:
+    problems = []
+    if found["width"] > found["inner"]:
+        problems.append(f"{path}: {found['width']}px wide ({', '.join(found['out'])})")
+    problems += [f"{path}: scrolls sideways inside {box}" for box in found["scrolling"]]
+    if status == 200 and path not in empty_by_scope:
+        problems += [f"{path}: the list {table} has no row" for table in found["empty"]]
+    return problems
+
+
+@pytest.fixture
+def walkers(regions):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users = {name: make_user(name, role, code, bureau) for name, role, code, bureau in PERSONAS}
+    device = TOTPDevice.objects.create(user=users["guanli"], name="phone", confirmed=True)
+    return users, device
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_fits_a_phone_for_each_persona(page, walkers):
+    users, device = walkers
+    records = _records(users)
+    page.set_viewport_size(PHONE)
+    problems, opened = [], set()
+    for username, *_ in PERSONAS:
+        seen = _sign_in(page, username, device if username == "guanli" else None)
+        values = {**records, "token": records["tokens"][username]}
+        seen += [_measure(page, path.format(**values)) for path in PAGES]
+        for path, status, found in seen:
+            problems += [f"{username} {problem}" for problem in
+                         _problems(path, status, found, EMPTY_BY_SCOPE.get(username, ()))]
+            if status == 200:
+                opened.add(_url_name(path))
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+    never = {_url_name(path.format(**records, token=0)) for path in PAGES} - opened
+    assert never == set(), "pages no persona could open: the walk did not measure them"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_visit_policies_fit_a_desktop(page, walkers):
+    from linli.visits.seeds import ensure_policies
+
+    ensure_policies()
+    page.set_viewport_size(DESKTOP)
+    _sign_in(page, "xian")
+    path, status, found = _measure(page, "/visits/policies/")
+    assert status == 200 and page.locator("main table tbody tr").count() >= 3
+    assert page.evaluate("document.querySelector('main table').scrollWidth") <= DESKTOP["width"]
+    assert _problems(path, status, found) == []
+    # a desktop still shows a table: the column headings are on screen, one row per line
+    assert page.locator("main table thead").is_visible()
+
