@@ -393,7 +393,11 @@ class PeopleImporter(RosterSaving, Importer):
         codes, criteria, pending, unknown, refused = read
         warnings += pending
         for word in unknown:
-            self.unknown_groups[word] = self.unknown_groups.get(word, 0) + 1
+            count = self.unknown_groups.get(word)
+            if count is not None:
+                self.unknown_groups[word] = count + 1
+            elif len(self.unknown_groups) < MEMO:  # a file of junk stays bounded
+                self.unknown_groups[word] = 1
         if refused:
             errors.append(refused)
         return list(codes), dict(criteria)

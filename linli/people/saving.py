@@ -21,6 +21,8 @@ from linli.people.models import Contact, GroupMembership, Person
 from linli.people.services import EDITABLE, id_number_clash
 from linli.people.services import changed as notify_changed
 
+MEMO = 1 << 16  # distinct names whose pinyin is remembered during one file
+
 
 class RosterSaving:
     """check_batch and commit_batch of the people importer. Rows are its cleaned rows
@@ -29,14 +31,15 @@ class RosterSaving:
     def _init_saving(self) -> None:
         self._pinyin: dict[str, tuple[str, str]] = {}
         self._checked: tuple[set[str], set[str]] = (set(), set())  # hashes checked, found
+        self._masks: dict[tuple, int] = {}  # groups → data domains
+        # The words every saved row carries, translated once (gettext costs a row a µs).
+        self._words = {"source": _("花名册导入"), "guardian": _("监护人")}
 
     def check_batch(self, cleaned: list) -> dict[int, str]:
         """A number already registered in another region: refuse, without saying where.
         Which of the chunk's numbers are registered at all is kept for commit_batch."""
         hashes = {r.id_hash for r in cleaned if r.id_hash}
-        # id_hash <> '' lets PostgreSQL use the partial unique index on a long IN list
-        found = dict(Person.objects.filter(id_hash__in=hashes).exclude(id_hash="")
-                     .values_list("id_hash", "region_code"))
+        found = dict(bulk.values_where(Person, "id_hash", hashes, ["id_hash", "region_code"]))
         self._checked = (hashes, set(found))
         return {i: id_number_clash(actor=self.actor, id_hash=r.id_hash)
                 for i, r in enumerate(cleaned)
@@ -50,8 +53,7 @@ class RosterSaving:
             r.id_hash not in checked or r.id_hash in registered)]
         found = {}
         if hashes:
-            found = {p.id_hash: p for p in Person.objects.filter(id_hash__in=hashes)
-                     .exclude(id_hash="")}
+            found = {p.id_hash: p for p in bulk.objects_where(Person, "id_hash", hashes)}
         without = [r for r in rows if not r.id_hash]
         if without:
             query = Q(pk__in=[])
@@ -120,7 +122,9 @@ class RosterSaving:
         name = row.fields["name"]
         keys = self._pinyin.get(name)
         if keys is None:  # a roster repeats its names: pypinyin costs more than the rest
-            keys = self._pinyin[name] = pinyin_keys(name)
+            keys = pinyin_keys(name)
+            if len(self._pinyin) < MEMO:  # bounded: a million-row roster has many names
+                self._pinyin[name] = keys
         return {**row.fields, "region_id": row.region.pk, "region_code": row.region.code,
                 "name_pinyin": keys[0], "name_initials": keys[1], "birth_date": row.birth_date,
                 "sex": row.sex, "domain_mask": self._mask(row.groups), "id_hash": row.id_hash,
@@ -129,13 +133,12 @@ class RosterSaving:
 
     def _membership(self, person_id: int, row, code: str, today: date) -> dict:
         return {"person_id": person_id, "group_id": self.groups[code].pk, "started_on": today,
-                "source": _("花名册导入"), "criterion": row.criteria.get(code, "")}
+                "source": self._words["source"], "criterion": row.criteria.get(code, "")}
 
-    @staticmethod
-    def _guardian(person_id: int, row) -> dict:
+    def _guardian(self, person_id: int, row) -> dict:
         name, phone = row.guardian
-        return {"person_id": person_id, "name": name, "relation": _("监护人"), "phone": phone,
-                "is_guardian": True}
+        return {"person_id": person_id, "name": name, "relation": self._words["guardian"],
+                "phone": phone, "is_guardian": True}
 
     def _update(self, person: Person, row) -> bool:
         fields = {k: v for k, v in row.fields.items() if v not in ("", None)}
@@ -153,7 +156,12 @@ class RosterSaving:
         return bool(diff)
 
     def _mask(self, codes: list[str]) -> int:
-        return domain_mask({self.groups[c].domain for c in codes} or {Domain.GENERAL})
+        key = tuple(codes)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self._masks[key] = domain_mask({self.groups[c].domain for c in codes}
+                                                  or {Domain.GENERAL})
+        return mask
 
     def _add_to_existing(self, rows: list, saved: dict[Any, int]) -> set[int]:
         """Add the new groups and guardians of people registered before (and a criterion

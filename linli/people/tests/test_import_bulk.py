@@ -103,3 +103,43 @@ def test_numbers_encrypted_in_a_batch_are_the_tokens_fernet_makes_with_the_same_
     tokens = identity.encrypt_many(numbers)
     assert len(set(tokens)) == 3 and [identity.decrypt(t) for t in tokens] == numbers
     assert identity.encrypt_many([]) == []
+
+
+def test_a_chunk_of_numbers_is_looked_up_at_once_and_a_blank_one_matches_nobody(personas):
+    """check_batch and the commit find registered people by a chunk's keyed hashes (one
+    array on PostgreSQL): whole records, never the people without a number."""
+    from linli.people import bulk
+    from linli.people.tests.conftest import register
+
+    woman = register(personas.village, name="张秀英", id_number=WOMAN)
+    register(personas.village, name="无证老人", id_number="", no_id_reason="未办理")
+    hashes = {woman.id_hash, "", identity.lookup_hash(OLD_MAN)}
+    assert bulk.values_where(Person, "id_hash", hashes, ["id_hash", "region_code"]) == [
+        (woman.id_hash, OUR_VILLAGE)]
+    (found,) = bulk.objects_where(Person, "id_hash", hashes)
+    assert (found.pk, found.name, found.version) == (woman.pk, "张秀英", 1)
+    assert not found.get_deferred_fields()
+    assert bulk.values_where(Person, "id_hash", set(), ["id_hash"]) == []
+    assert bulk.objects_where(Person, "id_hash", [""]) == []
+
+
+def test_a_table_with_a_column_binary_copy_does_not_take_is_copied_as_text(
+        personas, monkeypatch):
+    """COPY goes in the binary format for the column types it knows, else as text: both
+    write the same people."""
+    from django.db import connection
+
+    from linli.people import bulk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    monkeypatch.setattr(bulk, "_BINARY_TYPES", frozenset({"bigint"}))
+    job = importing.import_commit(actor=personas.township,
+                                  job=_preview(personas.township, _xlsx(ROWS)))
+    assert job.created_count == 3
+    elder = Person.objects.get(name="马福寿")
+    assert identity.decrypt(elder.id_encrypted) == OLD_MAN
+    assert (str(elder.birth_date), elder.sex, elder.version, elder.status) == (
+        "1948-01-01", "M", 1, "active")
+    assert elder.history.get().history_type == "+"
+    assert Contact.objects.get().is_guardian
