@@ -224,6 +224,13 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 # practice, not a national rule (GLOSSARY C): set it per deployment.
 LINLI_FILING_REVIEW_DAYS = env.env_int("LINLI_FILING_REVIEW_DAYS", 15, minimum=1)
 
+# Files filed with a 备案 (章程, 成员花名册, photos of the venue): at most this many bytes
+# each, and all of one filing's files together.
+LINLI_ATTACHMENT_MAX_BYTES = env.env_int("LINLI_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024,
+                                         minimum=1)
+LINLI_FILING_ATTACHMENTS_MAX_BYTES = env.env_int("LINLI_FILING_ATTACHMENTS_MAX_BYTES",
+                                                 50 * 1024 * 1024, minimum=1)
+
 # Background work (large imports, reminders): the database backend by default, with a
 # worker process (`linli db_worker`, started by scripts/serve); "immediate" runs inline.
 TASKS = {"default": {"BACKEND": {

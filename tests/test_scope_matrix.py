@@ -7,6 +7,7 @@ URLs get the "another county's user gets 404 / sees nothing" check for free.
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from conftest import (
 )
 from linli.api import api
 from linli.care import services as care_services
-from linli.orgs import services, support_services
+from linli.orgs import attachments, services, support_services
 from linli.orgs.models import Filing, FilingKind, IncubationBase, Organisation, Volunteer
 from linli.orgs.tests.conftest import community
 from linli.people.tests.conftest import OLD_MAN, register
@@ -47,6 +48,8 @@ SCOPED = {
     "orgs:detail": ("/orgs/{org}/", ORG, DETAIL),
     "orgs:edit": ("/orgs/{org}/edit/", ORG, DETAIL),
     "orgs:certificate": ("/orgs/{filed}/certificate.docx", "", DETAIL),  # a binary .docx
+    "orgs:certificate_pdf": ("/orgs/{filed}/certificate.pdf", "", DETAIL),  # a binary PDF
+    "orgs:attachment": ("/orgs/attachments/{attachment}/", "", DETAIL),  # a filed document
     "orgs:filings": ("/orgs/filings/?tab=all", ORG, LIST),
     "orgs:filing_detail": ("/orgs/filings/{filing}/", ORG, DETAIL),
     "orgs:stations": ("/orgs/stations/", "东关大街街道", LIST),
@@ -88,6 +91,10 @@ WRITES = {
     "orgs:status": "REVIEW over the filing body (tested through organisation_set_status)",
     "orgs:filing_create": "another county gets 404 (orgs/tests/test_pages.py)",
     "orgs:filing_action": "another county gets 404; only the filing body reviews (tested)",
+    "orgs:attachment_upload": "the filing fetched through the scoped selector; EDIT over the "
+                              "organisation (orgs/tests/test_attachments.py: another county 404)",
+    "orgs:attachment_remove": "scoped as its filing (attachment_get); another county gets 404 "
+                              "(orgs/tests/test_attachments.py)",
     "orgs:tax_add": "EDIT over the organisation (support_services)",
     "orgs:volunteer_create": "EDIT over the region (support_services)",
     "api-1.0.0:create_organisation": "region checked by organisation_create (tested)",
@@ -169,11 +176,15 @@ def test_it_lists_every_page_and_endpoint():
 
 
 @pytest.fixture
-def ours(personas):
+def ours(personas, settings, tmp_path):
     """One record of every kind in 城东区."""
+    settings.DATA_DIR = tmp_path  # where the filing's attachment is stored
     org = community(personas.township, name=ORG)
     filing = services.filing_submit(actor=personas.township, organisation=org,
                                     kind=FilingKind.ESTABLISH)
+    [attachment] = attachments.attachments_add(
+        actor=personas.township, filing=filing, kind="charter",
+        files=[SimpleUploadedFile("章程.pdf", b"%PDF-1.7\n%%EOF\n")])
     filed = community(personas.township, name="北关社区文艺队")
     services.filing_transition(actor=personas.township, action="approve",
                                filing=services.filing_submit(actor=personas.township,
@@ -204,7 +215,7 @@ def ours(personas):
                                   level="village", kind="日间照料中心", region_code=OUR_VILLAGE,
                                   latitude="36.62", longitude="101.78")
     return {"canteen": canteen.pk, "org": org.pk, "filing": filing.pk, "filed": filed.pk, "base": base.pk,
-            "person": person.pk, "person_in_care": elder.pk}
+            "person": person.pk, "person_in_care": elder.pk, "attachment": attachment.pk}
 
 
 @pytest.mark.parametrize("name", sorted(SCOPED))

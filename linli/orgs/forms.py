@@ -1,10 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.bounds import COUNT_MAX, INT_MAX, SMALL_MAX, BoundedDateField
 from linli.core.forms import BootstrapMixin
 from linli.core.pickers import PickerField, PickerForm
+from linli.orgs.attachments import human_size
 from linli.orgs.models import (
+    AttachmentKind,
     Category,
     Certification,
     FilingKind,
@@ -114,6 +117,41 @@ class FilingForm(PickerForm, BootstrapMixin, forms.Form):
 class DecisionForm(BootstrapMixin, forms.Form):
     comment = forms.CharField(label=_("意见"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: cleans to a list (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class AttachmentForm(BootstrapMixin, forms.Form):
+    """备案材料: one kind, one or more files; their bytes are checked by orgs.attachments."""
+
+    kind = forms.ChoiceField(label=_("材料类型"), choices=AttachmentKind.choices)
+    files = MultipleFileField(
+        label=_("文件"), widget=MultipleFileInput(attrs={
+            "accept": ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "PDF、JPG、PNG 或 Word(.docx),可一次选择多个;每个不超过 %(each)s,"
+            "本次申请的材料合计不超过 %(total)s") % {
+            "each": human_size(settings.LINLI_ATTACHMENT_MAX_BYTES),
+            "total": human_size(settings.LINLI_FILING_ATTACHMENTS_MAX_BYTES)}
 
 
 class StationForm(PickerForm, BootstrapMixin, forms.Form):

@@ -221,6 +221,43 @@ class FilingEvent(models.Model):
         return f"{self.filing_id} {self.from_status}→{self.to_status}"
 
 
+class AttachmentKind(models.TextChoices):
+    CHARTER = "charter", _("章程")
+    ROSTER = "roster", _("成员花名册")
+    VENUE_PHOTO = "venue_photo", _("场地照片")
+    OTHER = "other", _("其他")
+
+
+class FilingAttachment(models.Model):
+    """A document filed with a 备案 (章程, 成员花名册, photos of the venue).
+
+    The bytes live outside the web root under ``DATA_DIR/attachments/<yyyy>/<random name>``
+    (``linli.orgs.attachments``); the row keeps the name the uploader gave, the type its
+    own bytes showed, the size and a SHA-256. Removed only before the decision; the history
+    keeps who added and who removed which file."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.PROTECT, related_name="attachments",
+                               verbose_name=_("备案申请"))
+    kind = models.CharField(_("材料类型"), max_length=16, choices=AttachmentKind.choices)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_path = models.CharField(max_length=100, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("备案材料")
+        verbose_name_plural = _("备案材料")
+        ordering = ["kind", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.original_name}"
+
+
 class SocialWorkStation(models.Model):
     """乡镇(街道)社工站 (measure 八: coverage ≥ 70 %)."""
 

@@ -1,5 +1,7 @@
+from urllib.parse import quote
+
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +16,9 @@ from linli.core.bounds import is_ascii_number
 from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.tabs import first_with_work
 from linli.core.views import add_form_errors, paginate, require_perm
-from linli.orgs import documents, exporters, selectors, services, support_services
+from linli.orgs import attachments, documents, exporters, selectors, services, support_services
 from linli.orgs.forms import (
+    AttachmentForm,
     DecisionForm,
     FilingForm,
     FilterForm,
@@ -27,11 +30,12 @@ from linli.orgs.forms import (
     VolunteerForm,
     VolunteerJoinForm,
 )
-from linli.orgs.models import FilingKind, FilingStatus, Kind, Status
+from linli.orgs.models import OPEN_FILING_STATUSES, FilingKind, FilingStatus, Kind, Status
 from linli.regions.selectors import region_get, region_or_root
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 
 
 def _download(content: bytes, filename: str, mime: str) -> HttpResponse:
@@ -235,6 +239,16 @@ def certificate(request, pk: int):
                      f"filing-certificate-{org.filing_number}.docx", DOCX)
 
 
+@require_perm(Perm.VIEW)
+def certificate_pdf(request, pk: int):
+    """The same 备案证明 as an A4 PDF (WeasyPrint), scoped like the Word file."""
+    org = selectors.organisation_get(actor=request.user, pk=pk)
+    if not org.filing_number:
+        raise NotFound()
+    return _download(documents.filing_certificate_pdf(org),
+                     f"filing-certificate-{org.filing_number}.pdf", PDF)
+
+
 @require_perm(Perm.EDIT)
 @require_POST
 def tax_add(request, pk: int):
@@ -277,13 +291,22 @@ def filing_detail(request, pk: int):
     return _filing_page(request, filing, DecisionForm())
 
 
-def _filing_page(request, filing, form, *, status: int = 200):
+def _filing_page(request, filing, form, *, status: int = 200, upload_form=None):
+    """The review page: the filing, the organisation's details and the materials filed
+    with it, so the filing body decides on one page."""
+    org = filing.organisation
+    files = list(attachments.attachments_of(filing))
+    can_attach = (filing.status in OPEN_FILING_STATUSES
+                  and services.can_edit(request.user, org, org.region_code))
     return render(request, "orgs/filing_detail.html", {
-        "filing": filing, "events": filing.events.select_related("actor"),
+        "filing": filing, "org": org, "events": filing.events.select_related("actor"),
         "is_reviewer": services.is_filing_body(request.user, filing.filing_region_code),
         "can_apply": selectors.can_edit_orgs(request.user),
         "form": form, "labels": services.ACTION_LABELS,
-        "questions": {action: _filing_question(filing, action) for action in FILING_ASKED}},
+        "questions": {action: _filing_question(filing, action) for action in FILING_ASKED},
+        "attachments": [(a, _removal_question(a)) for a in files],
+        "attachments_total": sum(a.size for a in files), "can_attach": can_attach,
+        "upload_form": upload_form or (AttachmentForm() if can_attach else None)},
         status=status)
 
 
@@ -328,6 +351,70 @@ def filing_action(request, pk: int, action: str):
         "o": filing.organisation.name, "k": filing.get_kind_display(),
         "a": services.ACTION_LABELS[action]})
     return redirect("orgs:filing_detail", pk=filing.pk)
+
+
+# --- materials filed with a filing (orgs.attachments) -----------------------------------
+
+@require_perm(Perm.EDIT)
+@require_POST
+def attachment_upload(request, pk: int):
+    filing = selectors.filing_get(actor=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _filing_page(request, filing, DecisionForm(), status=422, upload_form=form)
+    try:
+        added = attachments.attachments_add(actor=request.user, filing=filing,
+                                            kind=form.cleaned_data["kind"],
+                                            files=form.cleaned_data["files"])
+    except Invalid as error:  # a file of the wrong type or size: said next to the field
+        add_form_errors(form, error)
+        return _filing_page(request, filing, DecisionForm(), status=422, upload_form=form)
+    messages.success(request, _("已上传 %(n)s 个文件:%(f)s") % {
+        "n": len(added), "f": "、".join(a.original_name for a in added)})
+    return redirect(f"{reverse('orgs:filing_detail', args=[filing.pk])}#attachments")
+
+
+def content_disposition(name: str) -> str:
+    """attachment, with the name for every browser: an ASCII fallback and RFC 5987's
+    filename* in UTF-8 (the name itself was cleaned on upload)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
+                       for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@require_perm(Perm.VIEW)
+def attachment_download(request, pk: int):
+    """Served only here, with the type its bytes showed on upload, never inline and never
+    sniffed by the browser: an upload cannot run in the platform's origin."""
+    attachment = attachments.attachment_get(actor=request.user, pk=pk)
+    path = attachments.stored_file(attachment)
+    if not path.is_file():
+        raise NotFound()
+    response = FileResponse(path.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition(attachment.original_name)
+    response["Content-Length"] = str(attachment.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _removal_question(attachment) -> confirm.Question:
+    return confirm.Question(
+        _("删除材料“%(n)s”?") % {"n": attachment.original_name},
+        _("删除后该文件从本次备案申请中移除,不再保存;谁在何时上传、删除留有记录。"
+          "需要时可以重新上传。"), _("删除材料"))
+
+
+@require_perm(Perm.EDIT)
+@require_http_methods(["GET", "POST"])
+def attachment_remove(request, pk: int):
+    """Asks first (core.confirm); only before the decision (orgs.attachments)."""
+    attachment = attachments.attachment_get(actor=request.user, pk=pk)
+    back = f"{reverse('orgs:filing_detail', args=[attachment.filing_id])}#attachments"
+    if confirm.asked(request):
+        return confirm.confirmation(request, _removal_question(attachment), cancel_url=back)
+    attachments.attachment_remove(actor=request.user, attachment=attachment)
+    messages.success(request, _("已删除材料“%(n)s”") % {"n": attachment.original_name})
+    return redirect(back)
 
 
 # --- support structures -----------------------------------------------------------------
