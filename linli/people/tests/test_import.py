@@ -150,3 +150,24 @@ def test_the_page_flow_and_progress(personas, as_user, settings):
     client.post(reverse("core:import_commit", args=[job.pk]))
     assert Person.objects.count() == 4
     assert client.post(reverse("core:import_commit", args=[job.pk]), follow=True).status_code == 422
+
+
+def test_the_same_person_twice_in_a_file_is_refused_however_the_number_is_typed(personas):
+    """Rows are the same person by their number (kept for every row as a small integer),
+    or by name, village and birth date without one."""
+    x_number = "11010519491231002X"
+    rows = [
+        ["马福寿", OLD_MAN, "", "", "", "", "", "北关社区", "", "", "", "", ""],
+        ["马福寿", f"{OLD_MAN[:6]} {OLD_MAN[6:]}".replace("1", "１"), "", "", "", "", "", "北关社区",
+         "", "", "", "", ""],
+        ["某甲", x_number, "", "", "", "", "", "北关社区", "", "", "", "", ""],
+        ["某乙", x_number[:17] + "0", "", "", "", "", "", "北关社区", "", "", "", "", ""],
+        ["无证老人", "", "", "1945.3", "", "", "", "北关社区", "", "", "", "", ""],
+        ["无证老人", "", "", "1945年3月", "", "", "", "北关社区", "", "", "", "", ""],
+        ["无证老人", "", "", "1946.3", "", "", "", "北关社区", "", "", "", "", ""],
+    ]
+    job = _preview(personas.township, _xlsx(rows))
+    duplicates = {e["row"]: e["reason"] for e in job.errors}
+    assert duplicates.keys() == {5, 7, 9}, job.errors
+    assert duplicates[5] == duplicates[9].replace("第 8 行", "第 4 行") == "与工作表“Sheet”第 4 行重复"
+    assert "校验位不正确" in duplicates[7]  # a different number, refused for its own reason
