@@ -247,3 +247,9 @@ LINLI_SMS_BACKEND = env.env_str("LINLI_SMS_BACKEND", "linli.visits.sms.FileBacke
 # The 十五分钟 circle: distance from a community to an elderly-care facility (GB 50180-2018
 # 15-minute walk; 800–1000 m usual, GLOSSARY §4).
 LINLI_SERVICE_CIRCLE_METERS = env.env_int("LINLI_SERVICE_CIRCLE_METERS", 1000, minimum=100)
+
+# A visit's photo, after the phone has compressed it (JPEG, longest side ~1280 px: ~200 KB);
+# stored in the data folder (visit-photos/), never under the web root. The API body carries
+# it base64-encoded, so keep it well under DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) × 3/4.
+LINLI_VISIT_PHOTO_MAX_BYTES = env.env_int("LINLI_VISIT_PHOTO_MAX_BYTES", 1_000_000,
+                                          minimum=10_000)

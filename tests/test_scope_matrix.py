@@ -4,6 +4,7 @@ When an app adds a URL, the completeness test fails until the URL is listed: sco
 URLs get the "another county's user gets 404 / sees nothing" check for free.
 """
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -26,7 +27,8 @@ from linli.orgs.models import Filing, FilingKind, IncubationBase, Organisation, 
 from linli.orgs.tests.conftest import community
 from linli.people.tests.conftest import OLD_MAN, register
 from linli.visits.seeds import ensure_policies
-from linli.visits.services import schedules_refresh
+from linli.visits.services import schedules_refresh, visit_record
+from linli.visits.tests.images import JPEG
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +77,7 @@ SCOPED = {
     "api-1.0.0:get_person": ("/api/v1/people/{person_in_care}", "马福寿", DETAIL),
     "visits:worklist": ("/visits/?tab=all", "马福寿", LIST),
     "visits:record": ("/visits/record/", "马福寿", LIST),
+    "visits:photo": ("/visits/photos/{visit_photo}/", "", DETAIL),  # a JPEG
     "visits:rate": (f"/visits/rate/?region={OUR_COUNTY}", "城东区", DETAIL),
     "api-1.0.0:worklist": ("/api/v1/visits/worklist?kind=all", "马福寿", LIST),
     "api-1.0.0:visit_rate": (f"/api/v1/visits/rate?region={OUR_COUNTY}", OUR_COUNTY, DETAIL),
@@ -130,6 +133,7 @@ WRITES = {
     "api-1.0.0:record_service": "person fetched through the scoped selector (tested: 404)",
     "visits:service_worker": "static script of the visit page",
     "visits:manifest": "static web-app manifest",
+    "visits:offline": "the service worker's offline page, no data",
     "visits:policies": "province-wide policy list, no personal data",
     "visits:policy_create": "province reviewers only (tested: a county's user gets 404)",
     "visits:policy_edit": "province reviewers only (tested: a county's user gets 404)",
@@ -207,6 +211,9 @@ def ours(personas, settings, tmp_path):
     elder = register(personas.village, name="马福寿", id_number=OLD_MAN,
                      groups=[{"code": "elderly_alone"}])
     schedules_refresh([elder.pk])
+    photographed, _new = visit_record(actor=personas.village, visit_id=uuid.uuid4(),
+                                      person_id=elder.pk, visited_at=timezone.now(),
+                                      mode="home", outcome="normal", photo=JPEG)
     care_services.service_record(actor=personas.village, person_id=elder.pk, kind="comfort",
                                  served_at=timezone.now(), duration_minutes=30)
     canteen = care_services.canteen_create(actor=personas.county, name="北关社区老年幸福食堂",
@@ -215,7 +222,8 @@ def ours(personas, settings, tmp_path):
                                   level="village", kind="日间照料中心", region_code=OUR_VILLAGE,
                                   latitude="36.62", longitude="101.78")
     return {"canteen": canteen.pk, "org": org.pk, "filing": filing.pk, "filed": filed.pk, "base": base.pk,
-            "person": person.pk, "person_in_care": elder.pk, "attachment": attachment.pk}
+            "person": person.pk, "person_in_care": elder.pk, "attachment": attachment.pk,
+            "visit_photo": photographed.pk}
 
 
 @pytest.mark.parametrize("name", sorted(SCOPED))

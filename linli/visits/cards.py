@@ -6,7 +6,7 @@ from linli.accounts.roles import Role
 from linli.core.dashboard import Card, Todo
 from linli.regions.selectors import region_roots
 from linli.visits import selectors
-from linli.visits.models import Schedule
+from linli.visits.models import CHECKLIST, Schedule
 
 
 def _root(access: Access):
@@ -84,8 +84,12 @@ def visit_rate_chart(access: Access) -> Card | None:
 
 
 def person_visits(actor, person):
-    """The visit history panel of the person page."""
+    """The visit history panel of the person page: each visit with what was found on each
+    point of the checklist, the needs, and its photo and position when it has them."""
     schedule = Schedule.objects.filter(person=person).first()
-    return "visits/_person_visits.html", {
-        "visits": selectors.visits_of(actor=actor, person=person)[:20],
-        "schedule": schedule}
+    visits = list(selectors.visits_of(actor=actor, person=person)[:20])
+    for visit in visits:
+        visit.checklist_items = [(label, visit.checklist[key]) for key, label in CHECKLIST
+                                 if visit.checklist.get(key)]
+    return "visits/_person_visits.html", {"visits": visits, "schedule": schedule,
+                                          "person": person}

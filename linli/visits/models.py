@@ -127,6 +127,15 @@ class Visit(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("时长(分钟)"), default=30)
     recorded_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     offline = models.BooleanField(_("离线记录"), default=False)
+    # The photo's file name under settings.DATA_DIR / "visit-photos" (outside the web
+    # root; served by visits:photo to those who may see the person), "" without one.
+    photo = models.CharField(_("照片"), max_length=64, blank=True, editable=False)
+    # Where the visitor stood, when they agreed to share it (browser geolocation, WGS 84).
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    location_accuracy = models.PositiveIntegerField(_("定位精度(米)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("探访记录")

@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.bounds import check_date
-from linli.people.selectors import visible
+from linli.core.errors import NotFound
+from linli.people.models import PersonStatus, Risk
+from linli.people.selectors import visible, visible_people
 from linli.regions.models import CODE_LENGTHS, Level, Region
 from linli.visits.models import Schedule, Visit
 
@@ -45,6 +47,58 @@ def worklist_counts(*, actor, region: str = "", today: date | None = None) -> di
         overdue=Count("id", filter=Q(next_due__lt=today)),
         week=Count("id", filter=Q(next_due__gte=today, next_due__lte=today + timedelta(days=7))),
         never=Count("id", filter=Q(last_visit_on__isnull=True)), all=Count("id"))
+
+
+RECORD_PAGE_PEOPLE = 200
+
+
+def _latest(field: str) -> Subquery:
+    """The person's latest visit's field (on the visit_person_time index)."""
+    return Subquery(Visit.objects.filter(person_id=OuterRef("pk")).order_by("-visited_at")
+                    .values(field)[:1])
+
+
+def record_card(person, *, today: date | None = None) -> dict:
+    """One person's card on the record page (the data it ships for use offline)."""
+    today = today or timezone.localdate()
+    next_due = person.next_due
+    return {"id": person.pk, "name": person.name, "region": person.region.name,
+            "address": person.address, "phone": person.phone,
+            "risk": person.risk, "risk_label": str(Risk(person.risk).label),
+            "next_due": next_due and next_due.isoformat(),
+            "overdue": bool(next_due and next_due < today),
+            "last_visit": person.last_visit_at and timezone.localtime(
+                person.last_visit_at).strftime("%Y-%m-%d"),
+            "last_notes": person.last_notes or "", "last_needs": person.last_needs or ""}
+
+
+def record_people(*, actor, chosen: int | None = None) -> list:
+    """The record page's people, with what a visitor needs at the door (address, phone,
+    risk, the last visit's date, notes and needs; see record_card): the actor's work list
+    in due order — the page ships them all, for use offline — and the person asked for
+    (from their page or a work-list row) when the actor may see them, even with no
+    schedule. Nothing the person page masks (the identity number) is loaded."""
+    due = dict(schedules(actor=actor).order_by("next_due", "person_id")
+               .values_list("person_id", "next_due")[:RECORD_PAGE_PEOPLE])
+    wanted = [*due, *([chosen] if chosen and chosen not in due else [])]
+    people = visible_people(actor).filter(pk__in=wanted, status=PersonStatus.ACTIVE)
+    people = people.select_related("region").only(
+        "name", "address", "phone", "risk", "birth_date", "domain_mask", "region__name"
+    ).annotate(last_visit_at=_latest("visited_at"), last_notes=_latest("notes"),
+               last_needs=_latest("needs"))
+    by_pk = {p.pk: p for p in people}
+    for pk, person in by_pk.items():
+        person.next_due = due.get(pk)
+    return [by_pk[pk] for pk in wanted if pk in by_pk]
+
+
+def visit_with_photo(*, actor, pk) -> Visit:
+    """A visit with a photo whose person the actor may see; 404 otherwise."""
+    visit = visible(Visit.objects.filter(pk=pk).exclude(photo=""), actor, "person__").only(
+        "id", "photo").first()
+    if visit is None:
+        raise NotFound()
+    return visit
 
 
 def visits_of(*, actor, person) -> QuerySet[Visit]:

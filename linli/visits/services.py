@@ -2,7 +2,9 @@
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Max, Min
@@ -19,7 +21,7 @@ from linli.core.notifications import notify
 from linli.people.models import Group, GroupMembership, Person, PersonStatus
 from linli.people.selectors import person_for_write
 from linli.regions.models import PROVINCE_CODE, Level
-from linli.visits import recording, sms
+from linli.visits import photos, recording, sms
 from linli.visits.models import (
     CHECKLIST,
     Mode,
@@ -226,11 +228,36 @@ def _clean_checklist(checklist: dict | None) -> dict:
 VISIT_MINUTES_MAX = 600  # ten hours: the API schema's bound too
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where the visitor stood (browser geolocation, given with their consent)."""
+
+    latitude: float
+    longitude: float
+    accuracy: float | None = None
+
+    def checked(self) -> tuple[Decimal, Decimal, int | None]:
+        message = _("位置坐标无效")
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
+            raise Invalid(message, details={"location": [message]})
+        if self.accuracy is not None and not 0 <= self.accuracy <= LOCATION_ACCURACY_MAX:
+            raise Invalid(message, details={"location": [message]})
+        places = Decimal("0.000001")
+        return (Decimal(str(self.latitude)).quantize(places),
+                Decimal(str(self.longitude)).quantize(places),
+                None if self.accuracy is None else round(self.accuracy))
+
+
+LOCATION_ACCURACY_MAX = 100_000  # metres; a fix worse than 100 km says nothing
+
+
 def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at: datetime,
                  mode: str, outcome: str, met: str = "", checklist: dict | None = None,
                  notes: str = "", needs: str = "", duration_minutes: int = 30,
-                 offline: bool = False) -> tuple[Visit, bool]:
-    """Record a visit exactly once: the same id again returns the visit already saved."""
+                 offline: bool = False, photo: bytes | None = None,
+                 location: Location | None = None) -> tuple[Visit, bool]:
+    """Record a visit exactly once: the same id again returns the visit already saved.
+    A photo (JPEG or PNG bytes) is checked and stored with it; a location is kept as data."""
     visit_id = uuid.UUID(str(visit_id))
     if not access_for(actor).can(Perm.EDIT):
         raise NotFound()
@@ -241,10 +268,15 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
     if not 1 <= duration_minutes <= VISIT_MINUTES_MAX:
         message = _("探访时长应在 1 至 %(m)d 分钟之间") % {"m": VISIT_MINUTES_MAX}
         raise Invalid(message, details={"duration_minutes": [message]})
+    photo_name = (photos.name_for(visit_id, photos.image_kind(photo), timezone.localdate())
+                  if photo else "")
+    latitude, longitude, accuracy = location.checked() if location else (None, None, None)
     visit = Visit(id=visit_id, person=person, region_code=person.region_code, visitor=actor,
                   visited_at=visited_at, mode=mode, met=met.strip()[:64],
                   checklist=_clean_checklist(checklist), outcome=outcome, notes=notes.strip(),
-                  needs=needs.strip(), duration_minutes=duration_minutes, offline=offline)
+                  needs=needs.strip(), duration_minutes=duration_minutes, offline=offline,
+                  photo=photo_name, latitude=latitude, longitude=longitude,
+                  location_accuracy=accuracy)
     with transaction.atomic():
         if not recording.visit_insert(visit):
             # the id is taken: a retry or a double tap of the same visit gets it back
@@ -253,6 +285,9 @@ def visit_record(*, actor, visit_id: uuid.UUID | str, person_id: int, visited_at
                 raise Conflict(_("该探访编号已被使用"))
             return existing, False
         visit._state.adding = False
+        if photo_name:
+            # inside the transaction: a file that cannot be written records no visit
+            photos.store(photo_name, photo)
         recording.hours_add(user_id=actor.pk, minutes=duration_minutes)
         recording.schedule_move(person_id=person.pk,
                                 day=timezone.localtime(visited_at).date())

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,13 +9,14 @@ from django.views.decorators.cache import never_cache
 
 from linli.accounts.access import access_for, hidden_domains
 from linli.accounts.roles import Perm
+from linli.core.bounds import ascii_id
 from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.core.excel import write_xlsx
 from linli.core.tabs import first_with_work
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.people.services import list_read_log
 from linli.regions.selectors import region_breadcrumb, region_or_root
-from linli.visits import selectors, services
+from linli.visits import photos, selectors, services
 from linli.visits.forms import PolicyForm, TighteningForm
 from linli.visits.models import CHECKLIST, Mode, Outcome, Tightening, VisitPolicy
 
@@ -32,10 +34,10 @@ def worklist(request):
         return _export(request, rows, kind)
     page = paginate(request, rows, count=counts[kind])
     list_read_log(actor=request.user, rows=page.object_list, request=request)
-    return render(request, "visits/worklist.html", {
+    return _for_user(render(request, "visits/worklist.html", {
         "tab": kind, "tabs": [(k, label, counts[k]) for k, label in TABS.items()],
         "page": page, "today": timezone.localdate(),
-        "region": region})
+        "region": region}), request.user)
 
 
 def _export(request, rows, kind):
@@ -120,14 +122,66 @@ def _rate_export(request, region, month, rows, trend):
     return response
 
 
+# Who a page under the service worker's scope was made for: the worker keeps the cached
+# pages of one user and drops them when another user's page (or the login page) arrives.
+USER_HEADER = "X-Linli-User"
+
+
+def _for_user(response, user):
+    response[USER_HEADER] = str(user.pk)
+    return response
+
+
+def _chosen(text: str) -> int | None:
+    """?person=<pk> from a person page or a work-list row; anything else chooses nobody."""
+    try:
+        return ascii_id(text, field="person", label="") if text else None
+    except Invalid:
+        return None
+
+
 @never_cache
 @require_perm(Perm.EDIT)
 def record(request):
-    """The phone page: my due list and the visit form; works offline (see record.js)."""
-    rows = selectors.worklist(actor=request.user, kind="all")[:200]
-    return render(request, "visits/record.html", {
-        "rows": rows, "modes": Mode.choices, "outcomes": Outcome.choices,
-        "checklist": CHECKLIST, "today": timezone.localdate()})
+    """The phone page: my people (with what the visitor needs at the door) and the visit
+    form; works offline (see record.js and sw.js)."""
+    chosen = _chosen(request.GET.get("person", ""))
+    people = selectors.record_people(actor=request.user, chosen=chosen)
+    list_read_log(actor=request.user, rows=people, request=request)
+    today = timezone.localdate()
+    response = render(request, "visits/record.html", {
+        "people": people, "cards": [selectors.record_card(p, today=today) for p in people],
+        "chosen": chosen, "modes": Mode.choices, "outcomes": Outcome.choices,
+        "checklist": CHECKLIST, "photo_max": settings.LINLI_VISIT_PHOTO_MAX_BYTES,
+        "today": today})
+    # the one page that may ask for the position (once, after the visitor ticks 记录位置)
+    response["Permissions-Policy"] = ", ".join(
+        f"{feature}={'(self)' if feature == 'geolocation' else allow}"
+        for feature, allow in settings.PERMISSIONS_POLICY.items())
+    return _for_user(response, request.user)
+
+
+@require_perm(Perm.VIEW)
+def photo(request, pk):
+    """A visit's photo, to those who may see the person (404 for anyone else, and for a
+    visit without one); never kept by a shared cache."""
+    visit = selectors.visit_with_photo(actor=request.user, pk=pk)
+    try:
+        handle = open(photos.path_of(visit.photo), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except (OSError, ValueError):
+        raise NotFound() from None
+    response = FileResponse(handle, content_type=photos.content_type(visit.photo))
+    response["Content-Disposition"] = f'inline; filename="visit-{visit.pk}.{visit.photo[-3:]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def offline(request):
+    """What the service worker shows for a page under /visits/ it cannot fetch: no
+    personal data, so it is cached for everyone."""
+    return render(request, "visits/offline.html")
 
 
 def service_worker(request):

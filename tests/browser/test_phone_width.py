@@ -83,6 +83,8 @@ NOT_PAGES = {
     "orgs:certificate": "a .docx download",
     "visits:service_worker": "JavaScript",
     "visits:manifest": "JSON",
+    "visits:photo": "a visit's photo (JPEG or PNG)",
+    "visits:offline": "the service worker's offline page (test_offline_visit.py opens it)",
     # POST only: they redirect, or answer 405 to a GET
     "accounts:logout": "POST", "accounts:token_create": "POST",
     "core:notifications_read_all": "POST", "core:import_commit": "POST",
