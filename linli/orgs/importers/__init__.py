@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,10 +29,11 @@ from linli.accounts.roles import Domain, Perm
 from linli.core import bounds
 from linli.core.errors import Conflict, DomainError, Invalid, NotFound
 from linli.core.excel import Column, cell_text, parse_bool, parse_date, parse_int, split_list
-from linli.core.importing import Importer, Problems, register
-from linli.core.pinyin import pinyin_keys
+from linli.core.importing import Importer, register
 from linli.orgs import services
 from linli.orgs.importers.bulk import BATCH, insert_links, insert_with_history
+from linli.orgs.importers.memo import MEMO, FastProblems, Memo
+from linli.orgs.importers.pinyin import NameKeys
 from linli.orgs.importers.places import Places
 from linli.orgs.models import (
     CREDIT_CODE_KIND_DIGIT,
@@ -138,6 +141,16 @@ class OrganisationImporter(Importer):
         self.categories = [(value, str(label)) for value, label in Category.choices]
         self.group_words = self._group_words()
         self.claimed: dict[tuple[str, str], Any] = {}  # (name, 备案机关) → row key
+        # What rows repeat, worked out once per value (memo): cells, places, pinyin.
+        self.category = Memo(self._category)
+        self.founded = Memo(self._founded)
+        self.members = Memo(lambda value: bounds.check_count(
+            parse_int(value), field="members_count", label=_MEMBERS))
+        self.boolean = Memo(parse_bool)
+        self.served = Memo(self._served)
+        self.where: dict[tuple, tuple] = {}  # the cells that say where → _where's answer
+        self.sheet = 0  # which sheet (its name and titles may say where)
+        self.name_keys = NameKeys()
 
     # --- the row's other cells ----------------------------------------------------------
 
@@ -152,6 +165,13 @@ class OrganisationImporter(Importer):
     def _target_groups(self, value, warnings: list[str]) -> list[str]:
         """The groups served; a value not understood is told and left out (the rest of
         the row is saved)."""
+        codes, warning = self.served(value)
+        if warning:
+            warnings.append(warning)
+        return list(codes)
+
+    def _served(self, value) -> tuple[tuple[str, ...], str]:
+        """(the codes of the groups a cell names, the warning of the words not understood)."""
         codes, unknown = [], []
         for word in split_list(value):
             if word in _NONE_WRITTEN:
@@ -162,10 +182,10 @@ class OrganisationImporter(Importer):
                 unknown.append(word)
             elif code not in codes:
                 codes.append(code)
-        if unknown:
-            warnings.append(_("无法识别的服务对象“%(g)s”,未登记该项(服务对象应为:%(k)s)") % {
-                "g": "、".join(unknown), "k": "、".join(g.name for g in self.groups.values())})
-        return codes
+        if not unknown:
+            return tuple(codes), ""
+        return tuple(codes), _("无法识别的服务对象“%(g)s”,未登记该项(服务对象应为:%(k)s)") % {
+            "g": "、".join(unknown), "k": "、".join(g.name for g in self.groups.values())}
 
     def _kind(self, text: str, credit_code: str) -> str:
         if not text:
@@ -187,7 +207,7 @@ class OrganisationImporter(Importer):
         raise ValueError(_("类别应为生活服务类、公益慈善类、社区事务类或文体活动类,而不是“%(t)s”")
                          % {"t": text} if text else _("类别为空"))
 
-    def _fields(self, text: dict, values: dict, problems: Problems) -> dict:
+    def _fields(self, text: dict, values: dict, problems: FastProblems) -> dict:
         """The record's own values, each cell checked (a bad one does not hide the next)."""
         fields = {"name": text.get("name", ""), "kind": None, "category": None,
                   "credit_code": "", "leader_name": text.get("leader_name", ""),
@@ -203,22 +223,21 @@ class OrganisationImporter(Importer):
         with problems.check():
             fields["kind"] = self._kind(text.get("kind", ""), normalise_credit_code(code))
         with problems.check():
-            fields["category"] = self._category(text.get("category", ""))
+            fields["category"] = self.category(text.get("category", ""))
         if fields["kind"] is not None:
             with problems.check():
                 fields["credit_code"] = services.credit_code_checked(fields["kind"], code)
         # (an empty cell needs no check: a roster's thousands of rows are checked cell by cell)
         if text.get("members_count"):
             with problems.check():
-                fields["members_count"] = bounds.check_count(
-                    parse_int(values["members_count"]), field="members_count", label=_MEMBERS)
+                fields["members_count"] = self.members(values["members_count"])
         if text.get("founded_on"):
             with problems.check():
-                fields["founded_on"] = self._founded(values["founded_on"])
+                fields["founded_on"] = self.founded(values["founded_on"])
         for key in ("led_by_local_talent", "has_party_branch"):
             if text.get(key):
                 with problems.check():
-                    fields[key] = parse_bool(values[key])
+                    fields[key] = self.boolean(values[key])
         for key, limit in _LENGTHS.items():
             if len(fields[key]) > limit:
                 with problems.check():
@@ -234,20 +253,36 @@ class OrganisationImporter(Importer):
 
     def clean(self, values) -> Row:
         text = {key: cell_text(value) for key, value in values.items()}
-        problems = Problems()
+        problems = FastProblems()
         warnings = problems.warnings
         fields = self._fields(text, values, problems)
+        key = (self.sheet, fields["kind"], text.get("township", ""), text.get("region", ""),
+               text.get("address", ""), text.get("authority", ""))
+        found = self.where.get(key)
+        if found is None:  # a roster writes the same places row after row
+            found = self._where(text, fields["kind"])
+            if len(self.where) < MEMO:
+                self.where[key] = found
+        region, authority, errors, told = found
+        problems.errors += errors
+        warnings += told
+        groups = self._target_groups(values.get("target_groups"), warnings)
+        problems.raise_if_any()
+        return Row(fields=fields, region=region, authority=authority, target_groups=groups,
+                   warnings=warnings)
+
+    def _where(self, text: dict, kind: str | None) -> tuple:
+        """(region, 备案机关, errors, warnings) of the cells that say where a row's
+        organisation is, with the services' rules on them, so the preview shows what the
+        commit would refuse."""
+        problems = FastProblems()
         region = authority = None
         with problems.check():
-            region = self.places.place(text, warnings)
+            region = self.places.place(text, problems.warnings)
         if region is not None:
             with problems.check():
                 authority = self.places.authority(text.get("authority", ""), region,
-                                                  warnings)
-        groups = self._target_groups(values.get("target_groups"), warnings)
-        kind = fields["kind"]
-        # the same rules as the services, so the preview shows what the commit would refuse
-        if region is not None:
+                                                  problems.warnings)
             with problems.check():
                 services.check_in_scope(self.actor, region, field="region_code",
                                         label=_REGION)
@@ -256,12 +291,11 @@ class OrganisationImporter(Importer):
                     services.check_authority_in_scope(self.actor, kind, region, authority)
                 with problems.check():
                     services.check_placement(kind, region, authority)
-        problems.raise_if_any()
-        return Row(fields=fields, region=region, authority=authority, target_groups=groups,
-                   warnings=warnings)
+        return region, authority, tuple(problems.errors), tuple(problems.warnings)
 
     def start_sheet(self, sheet) -> None:
         self.places.start_sheet(sheet)
+        self.sheet += 1
 
     def key(self, cleaned: Row):
         return cleaned.natural_key
@@ -274,10 +308,10 @@ class OrganisationImporter(Importer):
         organisations = Organisation.objects.only(*_COMPARED)
         codes = {r.fields["credit_code"] for r in rows if r.fields["credit_code"]}
         by_code = {o.credit_code: o for o in organisations.filter(
-            credit_code__in=codes)} if codes else {}
+            _among(Organisation, "credit_code", codes)).exclude(credit_code="")} if codes else {}
         by_name: dict[tuple[str, str], list[Organisation]] = {}
         for organisation in organisations.filter(
-                name__in={r.fields["name"] for r in rows}).exclude(
+                _among(Organisation, "name", {r.fields["name"] for r in rows})).exclude(
                 status=Status.DEREGISTERED).order_by("region_code", "name", "pk"):
             key = (organisation.name, organisation.authority_region_code)
             by_name.setdefault(key, []).append(organisation)
@@ -285,9 +319,11 @@ class OrganisationImporter(Importer):
         groups: dict[int, set[str]] = {pk: set() for pk in ids}
         codes_by_id = {g.pk: g.code for g in self.groups.values()}
         through = Organisation.target_groups.through
-        for organisation_id, group_id in through.objects.filter(
-                organisation_id__in=ids).values_list("organisation_id", "targetgroup_id"):
-            groups[organisation_id].add(codes_by_id[group_id])
+        if ids:
+            for organisation_id, group_id in through.objects.filter(
+                    _among(through, "organisation_id", ids)).values_list(
+                    "organisation_id", "targetgroup_id"):
+                groups[organisation_id].add(codes_by_id[group_id])
         return _Found(by_code, by_name, groups)
 
     def _existing(self, row: Row, found: _Found) -> Organisation | None:
@@ -381,14 +417,15 @@ class OrganisationImporter(Importer):
             raise row.plan
         outcome, organisation = row.plan.outcome, row.plan.existing
         if outcome == "created":
-            # clean() made every check of services.apply_fields, with the same functions
-            organisation = Organisation(region_id=row.region.pk, region_code=row.region.code,
-                                        authority_region_id=row.authority.pk,
-                                        authority_region_code=row.authority.code, **row.fields)
-            organisation.name_pinyin, organisation.name_initials = pinyin_keys(row.fields["name"])
-            if organisation.kind in REGISTERED_KINDS:
-                organisation.status = Status.ACTIVE  # registered elsewhere; no 备案 here
-            new.append((row, organisation))
+            # clean() made every check of services.apply_fields, with the same functions;
+            # the record is its values (bulk.insert_with_history), not a model instance
+            values = {**row.fields, "region_id": row.region.pk, "region_code": row.region.code,
+                      "authority_region_id": row.authority.pk,
+                      "authority_region_code": row.authority.code}
+            values["name_pinyin"], values["name_initials"] = self.name_keys(row.fields["name"])
+            if values["kind"] in REGISTERED_KINDS:
+                values["status"] = Status.ACTIVE  # registered elsewhere; no 备案 here
+            new.append((row, values))
         elif outcome == "updated":
             checked, organisation = organisation, locked.get(organisation.pk)
             if organisation is None or organisation.version != checked.version:
@@ -400,9 +437,10 @@ class OrganisationImporter(Importer):
             changed.append((row, organisation))
         return outcome
 
-    def _save(self, new: list, changed: list) -> None:
+    def _save(self, new: list[tuple[Row, dict]], changed: list[tuple[Row, Organisation]]) -> None:
         reason = _("花名册导入")
-        insert_with_history([o for _r, o in new], user=self.actor, reason=reason)
+        ids = insert_with_history(Organisation, [values for _r, values in new],
+                                  user=self.actor, reason=reason)
         if changed:
             bulk_update_with_history([o for _r, o in changed], Organisation, UPDATED_FIELDS,
                                      batch_size=BATCH, default_user=self.actor,
@@ -410,7 +448,9 @@ class OrganisationImporter(Importer):
         through = Organisation.target_groups.through
         regrouped = [(r, o) for r, o in changed if r.plan.groups != set(r.target_groups)]
         through.objects.filter(organisation_id__in=[o.pk for _r, o in regrouped]).delete()
-        insert_links(through, [(o.pk, self.groups[c].pk) for r, o in [*new, *regrouped]
+        saved = [*zip((r for r, _v in new), ids, strict=True),
+                 *((r, o.pk) for r, o in regrouped)]
+        insert_links(through, [(pk, self.groups[c].pk) for r, pk in saved
                                for c in dict.fromkeys(r.target_groups)])
 
     def preview_row(self, cleaned: Row) -> list[str]:
@@ -423,6 +463,18 @@ class OrganisationImporter(Importer):
                 "、".join(self.groups[c].name for c in cleaned.target_groups),
                 _("是") if f["led_by_local_talent"] else _("否"),
                 _("是") if f["has_party_branch"] else _("否")]
+
+
+def _among(model, field: str, values) -> Q | RawSQL:
+    """``<field>__in=values``; on PostgreSQL one array (``= ANY``): a thousand-item IN
+    list costs Django and psycopg more than the query itself."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": values})
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
+    # the column is the model's own, quoted; the values go as one parameter
+    return RawSQL(f"{column} = ANY(%s)", [list(values)],  # noqa: S611
+                  output_field=BooleanField())
 
 
 # What a row is compared with, and what decides whether it may change the record.

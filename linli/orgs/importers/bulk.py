@@ -1,89 +1,125 @@
-"""New rows written in bulk: with COPY on PostgreSQL, with the ORM's bulk insert elsewhere.
+"""New rows written in bulk, from dicts of their values: with COPY on PostgreSQL, with the
+ORM's bulk insert elsewhere.
 
-The ORM's bulk insert of the organisations' wide table and of its history costs several
-times the statements' execution in Python (1,000 records and their history: about 0.45 s
-against 0.1 s with COPY, bench/orgs.py), which capped a roster's commit near 1,000 rows a
-second. COPY takes the rows as they are: values the fields' preparation would give back
-unchanged on PostgreSQL (text, whole numbers, booleans, dates, NULL) go as they are, the
-others through it (pre_save, get_db_prep_save), as in an INSERT by the ORM."""
+A roster's commit must not cost a Django model instance, a ``pre_save`` and a
+``get_db_prep_save`` per field of each new record: for the organisations' wide table that
+was most of a commit's time (bench/orgs.py). On PostgreSQL the primary keys are taken from
+the table's sequence first, each row is its values over the fields' defaults (prepared
+once for the chunk), and the rows and their first history rows go in by COPY in the binary
+format. Values other than text, whole numbers, booleans, dates, times and NULL go through
+the field's ``get_db_prep_save``, as in an INSERT by the ORM."""
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Field
+from django.db.models import Model
 from django.utils import timezone
+from psycopg import sql
 from simple_history.utils import bulk_create_with_history
 
 BATCH = 1000
-_PLAIN = frozenset({str, int, bool, date, type(None)})
+_PLAIN = frozenset({str, int, bool, date, datetime, type(None)})
+# The column types whose binary form psycopg writes from the plain values above.
+_BINARY_TYPES = frozenset({"bigint", "integer", "smallint", "boolean", "text", "date",
+                           "character varying", "timestamp with time zone"})
+_types: dict[tuple[str, str], dict[str, str]] = {}
 
 
-def insert_with_history(objects: list, *, user, reason: str) -> None:
-    """New records of one model (their primary keys set) and their first history rows,
-    by ``user`` for ``reason``."""
-    if not objects:
-        return
-    model = type(objects[0])
-    if connection.vendor != "postgresql":
+def insert_with_history(model: type[Model], rows: Sequence[dict], *, user,
+                        reason: str) -> list[int]:
+    """Create ``rows`` ({field attname: value}; a field left out takes its default, an
+    ``auto_now`` one the time of the insert) with their first history rows, by ``user``
+    for ``reason``; their primary keys, in order."""
+    if not rows:
+        return []
+    db = connections[connection.alias]  # the connection itself, not its per-thread proxy
+    if db.vendor != "postgresql":
+        objects = [model(**row) for row in rows]
         bulk_create_with_history(objects, model, batch_size=BATCH, default_user=user,
                                  default_change_reason=reason)
-        return
-    db = connections[connection.alias]  # the connection itself, not its per-thread proxy
+        return [o.pk for o in objects]
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: _value(f, now if getattr(f, "auto_now", False) or getattr(
+        f, "auto_now_add", False) else f.get_default(), db) for f in fields}
+    prepared = {f.attname: f for f in fields}
+    ids = _new_ids(db, model, len(rows))
+    pk = model._meta.pk.attname
+    full = [{**defaults, **{k: v if type(v) in _PLAIN else _value(prepared[k], v, db)
+                            for k, v in row.items()}, pk: new_id}
+            for row, new_id in zip(rows, ids, strict=True)]
+    names = [pk, *(f.attname for f in fields)]
+    _copy(db, model._meta.db_table, [model._meta.pk.column, *(f.column for f in fields)],
+          map(itemgetter(*names), full))
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        _history(db, model, full, user=user, reason=reason, now=now)
+    return ids
+
+
+def _value(field, value, db):
+    return value if type(value) in _PLAIN else field.get_db_prep_save(value, db)
+
+
+def _new_ids(db, model: type[Model], count: int) -> list[int]:
     with db.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
                        "FROM generate_series(1, %s)",
-                       [model._meta.db_table, model._meta.pk.column, len(objects)])
-        for record, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-            record.pk = pk
-    fields = model._meta.concrete_fields
-    read = [(f.attname, f.pre_save if type(f).pre_save is not Field.pre_save else None,
-             f.get_db_prep_save) for f in fields]
-    prepared = [{name: _prepared(o, name, pre, prep, db) for name, pre, prep in read}
-                for o in objects]
-    _copy(db, model._meta.db_table, [f.column for f in fields],
-          (list(values.values()) for values in prepared))
-    for record in objects:
-        record._state.adding, record._state.db = False, db.alias
-    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        _history(db, model, prepared, user=user, reason=reason)
+                       [model._meta.db_table, model._meta.pk.column, count])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
-def _history(db, model, prepared: list[dict], *, user, reason: str) -> None:
-    """A history row holds the record's own values (prepared) and who, when and why."""
+def _history(db, model: type[Model], full: list[dict], *, user, reason: str, now) -> None:
+    """A history row holds the record's tracked values and who, when and why (type "+")."""
     history = model.history.model
-    tracked = {f.attname for f in history.tracked_fields}
-    told = {"history_date": timezone.now(), "history_change_reason": reason,
-            "history_type": "+", "history_user_id": user.pk if user else None}
-    fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-    told = {f.attname: f.get_db_prep_save(told[f.attname], db) for f in fields
-            if f.attname not in tracked}
-    _copy(db, history._meta.db_table, [f.column for f in fields], (
-        [values[f.attname] if f.attname in tracked else told[f.attname] for f in fields]
-        for values in prepared))
+    tracked = [f.attname for f in history.tracked_fields]
+    told = {"history_date": now, "history_change_reason": reason, "history_type": "+",
+            "history_user_id": user.pk if user else None}
+    fields = [f for f in history._meta.concrete_fields
+              if not f.primary_key and f.attname not in tracked]
+    extra = tuple(_value(f, told[f.attname], db) for f in fields)
+    columns = [history._meta.get_field(name).column for name in tracked]
+    _copy(db, history._meta.db_table, [*columns, *(f.column for f in fields)],
+          (values + extra for values in map(itemgetter(*tracked), full)))
 
 
 def insert_links(through, pairs: list[tuple[int, int]]) -> None:
     """Rows of a many-to-many table: (first model's id, second model's id) pairs."""
     first, second = (f for f in through._meta.concrete_fields if not f.primary_key)
-    if connection.vendor != "postgresql":
+    db = connections[connection.alias]
+    if db.vendor != "postgresql":
         through.objects.bulk_create([through(**{first.attname: a, second.attname: b})
                                      for a, b in pairs], batch_size=BATCH)
         return
-    _copy(connections[connection.alias], through._meta.db_table,
-          [first.column, second.column], pairs)
-
-
-def _prepared(record, name: str, pre, prep, db):
-    """The field's value for the database: pre_save sets it for the fields that need it
-    (auto_now), get_db_prep_save prepares what is not plain."""
-    value = pre(record, True) if pre else getattr(record, name)
-    return value if type(value) in _PLAIN else prep(value, db)
+    if pairs:
+        _copy(db, through._meta.db_table, [first.column, second.column], pairs)
 
 
 def _copy(db, table: str, columns: list[str], rows) -> None:
-    quote = db.ops.quote_name
-    with db.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN") as copy:
+    """COPY in the binary format when psycopg can write every column so (the server then
+    parses no text), else as text."""
+    types = _column_types(db, table)
+    kinds = [types[c] for c in columns]
+    binary = all(k in _BINARY_TYPES for k in kinds)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(" (FORMAT BINARY)" if binary else ""))
+    with db.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        if binary:
+            copy.set_types(kinds)
         for row in rows:
             copy.write_row(row)
+
+
+def _column_types(db, table: str) -> dict[str, str]:
+    """{column: type name} of a table, asked once per database and process."""
+    key = (db.settings_dict["NAME"], table)
+    if key not in _types:
+        with db.cursor() as cursor:
+            cursor.execute("SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+                           "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                           [db.ops.quote_name(table)])
+            _types[key] = dict(cursor.fetchall())
+    return _types[key]
