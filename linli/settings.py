@@ -204,6 +204,17 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The maps' boundaries are schematic (linli/static/vendor/geo, regions/geo.py). A deployment
+# with an approved base map (审图号) puts its files, in the same layout, in this folder: they
+# are served in place of ours (the first folder wins), and the note replaces 「示意图」.
+LINLI_BASE_MAP_DIR = env.env_str("LINLI_BASE_MAP_DIR", "")
+LINLI_BASE_MAP_NOTE = env.env_str("LINLI_BASE_MAP_NOTE", "")
+if LINLI_BASE_MAP_DIR:
+    if not Path(LINLI_BASE_MAP_DIR).is_dir():
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"LINLI_BASE_MAP_DIR={LINLI_BASE_MAP_DIR!r} is not a folder")
+    STATICFILES_DIRS.insert(0, ("vendor/geo", LINLI_BASE_MAP_DIR))
 STATIC_ROOT = Path(env.env_str("LINLI_STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 WHITENOISE_USE_FINDERS = True  # serves straight from the source folders, no collectstatic needed

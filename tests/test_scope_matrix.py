@@ -86,6 +86,8 @@ SCOPED = {
     "care:canteen": ("/care/canteens/{canteen}/", "北关社区老年幸福食堂", DETAIL),
     "care:facilities": ("/care/facilities/", "北关社区日间照料中心", LIST),
     "care:circle": (f"/care/circle/?region={OUR_COUNTY}", "城东区", DETAIL),
+    "care:map": (f"/care/map/?region={OUR_COUNTY}", "北关社区日间照料中心", DETAIL),
+    "regions:map": ("/regions/map/?area=6301&figure=people_in_care", "城东区", DETAIL),
     "api-1.0.0:service_circle": (f"/api/v1/care/circle?region={OUR_COUNTY}", OUR_COUNTY, DETAIL),
 }
 # Writes answer 404 to another county too (tested beside each write in its app's tests).

@@ -9,4 +9,5 @@ urlpatterns = [
     path("canteens/<int:pk>/", views.canteen_detail, name="canteen"),
     path("facilities/", views.facility_list, name="facilities"),
     path("circle/", views.circle, name="circle"),
+    path("map/", views.county_map, name="map"),
 ]

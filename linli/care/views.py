@@ -2,17 +2,20 @@ import unicodedata
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
-from linli.care import selectors, services
+from linli.care import maps, selectors, services
 from linli.care.forms import CanteenForm, FacilityForm, LocationForm, MealsForm, ServiceForm
 from linli.core.bounds import is_ascii_number
 from linli.core.errors import Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
-from linli.regions.selectors import region_or_root
+from linli.regions import geo
+from linli.regions.models import Level
+from linli.regions.selectors import region_get, region_or_root, region_roots
 
 
 def _handle(request, form, action, success: str, target: str, **extra):
@@ -105,3 +108,53 @@ def circle(request):
         "region": region, "form": form, "can_edit": access_for(request.user).can(Perm.EDIT),
         "meters": meters,
         "rows": selectors.service_circle(actor=request.user, region=region, meters=meters)})
+
+
+def _map_region(request, form):
+    """The county picked (the shared picker: a name typed, or ?region=<code> from a link),
+    else the user's own region; a code outside the scope is 404, as on the circle page."""
+    if form.is_bound and form.is_valid() and form.picked.get("region"):
+        return form.picked["region"]
+    code = request.GET.get("region", "").strip()
+    if code:
+        return region_get(actor=request.user, code=code)
+    return region_or_root(actor=request.user)
+
+
+def _point(lat, lon, *label) -> list:
+    return [round(lon, 6), round(lat, 6), *label]
+
+
+def _network_spec(network: maps.Network) -> dict:
+    """What maps.js draws, as JSON in the page (the CSP allows no inline script)."""
+    outline = network.outline
+    return {
+        "geo": static(outline.path) if outline else "", "keep": list(outline.keep) if outline
+        else [], "map": f"linli-county-{network.region.code}", "meters": network.meters,
+        "facilities": [_point(float(f.latitude), float(f.longitude), f.name, f.kind)
+                       for f in network.facilities],
+        "canteens": [_point(lat, lon, c.name, c.get_kind_display())
+                     for kind, c, lat, lon in network.points()
+                     if kind == "canteen" and lat is not None],
+        "covered": [_point(v.latitude, v.longitude, v.region.name) for v in network.villages
+                    if v.latitude is not None and v.covered],
+        "uncovered": [_point(v.latitude, v.longitude, v.region.name) for v in network.uncovered],
+        "series": {"facility": _("养老服务设施"), "canteen": _("助餐点"),
+                   "facility_circle": _("设施服务半径"), "canteen_circle": _("助餐点服务半径"),
+                   "covered": _("已覆盖的村(社区)"), "uncovered": _("未覆盖的村(社区)")},
+    }
+
+
+@require_perm(Perm.VIEW)
+def county_map(request):
+    """养老服务网络地图: a county's facilities, canteens and 社工站, the service circle of each,
+    and the villages the 15-minute circle leaves out; what has no position is listed."""
+    form = maps.CountyForm(request.GET or None, actor=request.user)
+    region = _map_region(request, form)
+    roots = region_roots(actor=request.user)
+    context = {"form": form, "region": region, "label": geo.label(),
+               "picker": len(roots) > 1 or any(r.level < Level.COUNTY for r in roots)}
+    if region.level >= Level.COUNTY:
+        network = maps.care_network(actor=request.user, region=region, meters=_radius(request))
+        context.update(network=network, spec=_network_spec(network))
+    return render(request, "care/map.html", context)

@@ -49,7 +49,7 @@ PAGES = [
     "/visits/", "/visits/rate/", "/visits/record/", "/visits/policies/",
     "/visits/policies/new/", "/visits/policies/{policy}/",
     "/care/services/", "/care/canteens/", "/care/canteens/{canteen}/", "/care/facilities/",
-    "/care/circle/",
+    "/care/circle/", "/care/map/", "/regions/map/",
     "/orgs/", "/orgs/new/", "/orgs/{org}/", "/orgs/{org}/edit/", "/orgs/{org}/status/",
     "/orgs/{org}/filings/?kind=deregister",
     "/orgs/filings/", "/orgs/filings/{filing}/", "/orgs/filings/{filing}/reject/",
