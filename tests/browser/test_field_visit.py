@@ -64,7 +64,10 @@ def test_a_photo_arrives_compressed_as_jpeg_with_the_position(page, staff, elder
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 36.6231, "longitude": 101.7789, "accuracy": 25})
     sign_in(page, "cunwei")
-    page.goto(f"/visits/record/?person={elder.pk}")
+    page.goto(f"/people/{elder.pk}/")
+    page.click("#record-visit")  # straight from the person's page
+    page.wait_for_url(f"**/visits/record/?person={elder.pk}")
+    assert page.locator("#person").input_value() == str(elder.pk)
     picture = png(2400, 1800)  # a camera-sized picture, generated here
     page.set_input_files("#photo", files=[{"name": "相机.png", "mimeType": "image/png",
                                            "buffer": picture}])
@@ -109,3 +112,24 @@ def test_a_photo_waits_in_the_phone_while_offline(page, staff, elder, tmp_path):
     page.wait_for_selector("#queue-count:text-is('0')")
     visit = Visit.objects.get()
     assert photos._jpeg_size((tmp_path / "visit-photos" / visit.photo).read_bytes()) == (64, 48)
+
+
+def test_another_accounts_waiting_visits_are_kept_for_them_not_sent(page, staff, elder):
+    sign_in(page, "cunwei")
+    page.goto("/visits/record/")
+    # a colleague recorded this on the same phone, offline, and signed out before it went
+    page.evaluate("""(id) => localStorage.setItem('linli-visit-queue', JSON.stringify([{
+        id: '6f1c2d9e-0000-4000-8000-000000000001', person_id: id, user: '999999',
+        visited_at: new Date().toISOString(), mode: 'home', outcome: 'normal',
+        label: '马福寿'}]))""", elder.pk)
+    page.reload()
+    page.wait_for_selector("#queue-others:visible")
+    assert page.inner_text("#queue-others-count") == "1"
+    assert page.inner_text("#queue-count") == "0"
+    page.click("#sync-now")
+    page.fill("#notes", "本人的记录")
+    page.select_option("#person", str(elder.pk))
+    page.click("#save-visit")
+    page.wait_for_selector("#save-status.alert-success")
+    assert list(Visit.objects.values_list("visitor__username", "notes")) == [("cunwei", "本人的记录")]
+    assert "999999" in page.evaluate("localStorage.getItem('linli-visit-queue')")

@@ -257,7 +257,14 @@ def test_it_links_each_work_list_row_to_the_record_page(personas, as_user, elder
     body = as_user(personas.village).get("/visits/?tab=all").content.decode()
     assert f'href="/visits/record/?person={elder.pk}"' in body
     auditor = as_user(personas.auditor).get("/visits/?tab=all").content.decode()
-    assert "/visits/record/?person=" not in auditor  # no EDIT, nothing to record
+    assert "马福寿" in auditor and "/visits/record/?person=" not in auditor  # no EDIT
+
+
+def test_it_links_the_person_page_to_the_record_page(personas, as_user, elder):
+    link = f'href="/visits/record/?person={elder.pk}"'
+    assert link in as_user(personas.village).get(f"/people/{elder.pk}/").content.decode()
+    page = as_user(personas.auditor).get(f"/people/{elder.pk}/").content.decode()
+    assert "马福寿" in page and link not in page  # no EDIT, nothing to record
 
 
 def test_it_shows_the_checklist_needs_photo_and_place_on_the_persons_history(

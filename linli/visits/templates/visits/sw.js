@@ -36,8 +36,18 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(caches.keys().then((keys) => Promise.all(
     keys.filter((key) => key !== SHELL_CACHE && key !== PAGES_CACHE).map((key) => caches.delete(key))))
-    .then(() => self.clients.claim()));
+    .then(pruneShell).then(() => self.clients.claim()));
 });
+
+// Static files carry their content's hash in their names: a new worker comes with new
+// names, and the files of the old ones would pile up. Keep only what this worker names.
+async function pruneShell() {
+  const wanted = new Set([...SHELL, ...SHELL_TOO].map((url) => new URL(url, self.location).href));
+  const cache = await caches.open(SHELL_CACHE);
+  for (const request of await cache.keys()) {
+    if (!wanted.has(request.url)) await cache.delete(request);
+  }
+}
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "refresh") event.waitUntil(refreshPages(false));
