@@ -15,5 +15,6 @@ def circle_coverage(actor, region) -> list[Value]:
 register(Indicator(
     "circle_coverage", _("十五分钟养老服务圈覆盖率"), Topic.CARE, circle_coverage,
     available=lambda access: bool(access.region_codes), parts=(_("已覆盖"), _("已标注位置")),
+    order=30,
     note=_("已标注位置的村(社区)中,服务半径内有运营中养老服务设施的比例;"
            "未标注位置的村(社区)不计入。")))

@@ -43,6 +43,7 @@ class Indicator:
     target: float | None = None  # a value below it is short of the target
     personal: bool = False  # counts people: cut to the actor's data domains
     note: str = ""  # how it is measured, under the map
+    order: int = 50  # place in the figure select (the care figures a county works by first)
 
     def shown(self, value: float | None) -> str:
         if value is None:
@@ -87,7 +88,7 @@ def available_to(actor) -> list[Indicator]:
     access = access_for(actor)
     topics = topics_for(access)
     usable = [i for i in registered() if i.available(access)]
-    return sorted(usable, key=lambda i: i.topic not in topics)
+    return sorted(usable, key=lambda i: (i.topic not in topics, i.order))
 
 
 def percent(numerator: int, denominator: int) -> float | None:

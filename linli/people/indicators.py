@@ -27,4 +27,4 @@ def people_in_care(actor, region) -> list[Value]:
 register(Indicator(
     "people_in_care", _("在册关爱对象"), Topic.CARE, people_in_care,
     available=lambda access: access.sees_personal_data, kind=COUNT,
-    personal=True, note=_("在册(未销册)的关爱对象人数,按其所在村(社区)统计。")))
+    personal=True, order=20, note=_("在册(未销册)的关爱对象人数,按其所在村(社区)统计。")))

@@ -15,5 +15,5 @@ def visit_rate(actor, region) -> list[Value]:
 register(Indicator(
     "visit_rate", _("本月探访率"), Topic.CARE, visit_rate,
     available=lambda access: access.sees_personal_data, parts=(_("已访"), _("应访")),
-    target=100, personal=True,
+    target=100, personal=True, order=10,
     note=_("应访:探访规则要求至少每月探访一次的在册对象;已访:本月内有探访记录的对象。")))

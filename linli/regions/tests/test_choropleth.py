@@ -120,6 +120,9 @@ def test_the_select_offers_the_bureaus_own_figures_first(personas):
     assert available_to(personas.province)[0].key == "orgs_per_urban"  # 社会组织管理局
     assert not {"visit_rate", "people_in_care"} & {i.key for i in available_to(personas.province)}
     assert available_to(personas.province_elderly)[0].topic == "care"
+    assert [i.key for i in available_to(personas.county)] == [
+        "visit_rate", "people_in_care", "circle_coverage", "station_coverage", "orgs_per_urban",
+        "orgs_per_rural"]
 
 
 def test_another_county_a_township_and_an_unknown_figure_get_404(personas, as_user, figures):
