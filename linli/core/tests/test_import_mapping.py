@@ -6,6 +6,7 @@ it again. And the reading that makes a million rows practical: rows streamed, me
 filled as they pass."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -176,7 +177,7 @@ def test_questions_are_listed_once_and_answered_for_every_row(personas, mapper, 
     client = as_user(personas.township)
     page = client.get(reverse("core:import_job", args=[job.pk])).content.decode()
     question = page.split('data-question="colors"')[1].split("</table>")[0]
-    assert "<td>绯红</td><td class=\"text-end\">2</td>" in question
+    assert "<td>绯红</td><td>2</td>" in re.sub(r"<td[^>]*>", "<td>", question)  # cells' attributes aside
     assert '<option value="red">红色</option>' in question
     # One answer for the value, a column ignored, on the page's form.
     headings = page.split('id="choices"')[1]

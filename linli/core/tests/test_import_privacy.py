@@ -4,6 +4,7 @@ masked in stored rows, on the page and in the report, and the full report a logg
 
 import importlib
 import io
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -135,7 +136,7 @@ def test_it_names_each_bad_row_by_name_and_masked_number_on_the_page(personas, a
     job = _preview(personas.township, [GOOD, BAD])
     page = as_user(personas.township).get(
         reverse("core:import_job", args=[job.pk])).content.decode()
-    table = page.split('id="import-errors"')[1].split("</table>")[0]
+    table = re.sub(r"<td[^>]*>", "<td>", page.split('id="import-errors"')[1].split("</table>")[0])
     assert "<th>姓名</th><th>公民身份号码</th>" in table
     assert "<td>张秀英</td><td>632301********0023</td>" in table
     assert WOMAN not in page and OLD_MAN not in page
