@@ -13,6 +13,7 @@ for a community organisation.
 """
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -101,20 +102,31 @@ class Row:
                                             self.authority.code)
 
 
+# What a row is compared with, and what decides whether it may change the record.
+_COMPARED = ["name", "kind", "category", "credit_code", "leader_name", "leader_phone",
+             "address", "members_count", "business_scope", "founded_on",
+             "led_by_local_talent", "has_party_branch", "region_code", "authority_region_code",
+             "status", "version"]
+# An organisation a row names, as the check reads it: these values, not a model instance
+# (a thousand of those per chunk cost a re-import more than its queries). The services'
+# rules read the same attributes of it (pk, status, kind, name, region_code).
+_Known = namedtuple("_Known", ["pk", *_COMPARED])
+
+
 @dataclass
 class _Found:
     """The organisations a batch of rows may name: by credit code, and — not deregistered
     — by (name, 备案机关), with the codes of their target groups."""
 
-    by_code: dict[str, Organisation]
-    by_name: dict[tuple[str, str], list[Organisation]]
+    by_code: dict[str, _Known]
+    by_name: dict[tuple[str, str], list[_Known]]
     groups: dict[int, set[str]]
 
 
 @dataclass
 class _Plan:
     outcome: str  # created, updated, unchanged
-    existing: Organisation | None = None
+    existing: _Known | None = None
     groups: set[str] = field(default_factory=set)  # the existing record's target groups
 
 
@@ -305,14 +317,14 @@ class OrganisationImporter(Importer):
     def _found(self, rows: list[Row]) -> _Found:
         """The organisations the rows name, in three queries whatever their number (with
         the fields a row is compared with; one to update is read whole when locked)."""
-        organisations = Organisation.objects.only(*_COMPARED)
+        organisations = Organisation.objects.values_list("pk", *_COMPARED)
         codes = {r.fields["credit_code"] for r in rows if r.fields["credit_code"]}
-        by_code = {o.credit_code: o for o in organisations.filter(
-            _among(Organisation, "credit_code", codes)).exclude(credit_code="")} if codes else {}
-        by_name: dict[tuple[str, str], list[Organisation]] = {}
-        for organisation in organisations.filter(
+        by_code = {o.credit_code: o for o in map(_Known._make, organisations.filter(
+            _among(Organisation, "credit_code", codes)).exclude(credit_code=""))} if codes else {}
+        by_name: dict[tuple[str, str], list[_Known]] = {}
+        for organisation in map(_Known._make, organisations.filter(
                 _among(Organisation, "name", {r.fields["name"] for r in rows})).exclude(
-                status=Status.DEREGISTERED).order_by("region_code", "name", "pk"):
+                status=Status.DEREGISTERED).order_by("region_code", "name", "pk")):
             key = (organisation.name, organisation.authority_region_code)
             by_name.setdefault(key, []).append(organisation)
         ids = {o.pk for o in by_code.values()} | {o.pk for os in by_name.values() for o in os}
@@ -326,7 +338,7 @@ class OrganisationImporter(Importer):
                 groups[organisation_id].add(codes_by_id[group_id])
         return _Found(by_code, by_name, groups)
 
-    def _existing(self, row: Row, found: _Found) -> Organisation | None:
+    def _existing(self, row: Row, found: _Found) -> _Known | None:
         code = row.fields["credit_code"]
         if code:
             return found.by_code.get(code)
@@ -363,7 +375,7 @@ class OrganisationImporter(Importer):
         self.claimed[name_key] = row.natural_key
         return plan
 
-    def _check_update(self, existing: Organisation, row: Row, changing: set[str]) -> None:
+    def _check_update(self, existing: _Known, row: Row, changing: set[str]) -> None:
         refusal = services.update_refusal(existing, changing)
         if refusal is not None:
             raise refusal
@@ -477,11 +489,6 @@ def _among(model, field: str, values) -> Q | RawSQL:
                   output_field=BooleanField())
 
 
-# What a row is compared with, and what decides whether it may change the record.
-_COMPARED = ["name", "kind", "category", "credit_code", "leader_name", "leader_phone",
-             "address", "members_count", "business_scope", "founded_on",
-             "led_by_local_talent", "has_party_branch", "region_code", "authority_region_code",
-             "status", "version"]
 UPDATED_FIELDS = ["name", "kind", "category", "credit_code", "leader_name", "leader_phone",
                   "address", "members_count", "business_scope", "founded_on",
                   "led_by_local_talent", "has_party_branch", "name_pinyin", "name_initials",

@@ -43,8 +43,7 @@ def insert_with_history(model: type[Model], rows: Sequence[dict], *, user,
         return [o.pk for o in objects]
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: _value(f, now if getattr(f, "auto_now", False) or getattr(
-        f, "auto_now_add", False) else f.get_default(), db) for f in fields}
+    defaults = {f.attname: _value(f, _default(f, now), db) for f in fields}
     prepared = {f.attname: f for f in fields}
     ids = _new_ids(db, model, len(rows))
     pk = model._meta.pk.attname
@@ -57,6 +56,15 @@ def insert_with_history(model: type[Model], rows: Sequence[dict], *, user,
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         _history(db, model, full, user=user, reason=reason, now=now)
     return ids
+
+
+def _default(field, now):
+    """What a field left out is written with: the insert's time for a time set on saving
+    or defaulting to the time (so created_at is never after updated_at), else its default."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) or (
+            field.default is timezone.now):
+        return now
+    return field.get_default()
 
 
 def _value(field, value, db):
