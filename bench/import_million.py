@@ -1,7 +1,8 @@
 """A 1,000,000-row roster of people in care, imported in the background (issue 10): the
 preview and the commit each run as the background task runs them, in a process of their
 own, so that their peak resident memory (``ru_maxrss``) is their own, while this process
-samples the job's progress (``processed_rows``) from the database every few seconds.
+samples the job's progress (``processed_rows``) from the database and the step's resident
+memory (``/proc``) every two seconds: bounded memory is a flat line once the file is read.
 
 The roster is a county's (乐都区): a title row, the header clerks write, a village by name
 with its township, an identity number, a category, 1,000,000 people. It is written as XML
@@ -179,12 +180,27 @@ def step_commit(job_id: str) -> dict:
 STEPS = {"setup": step_setup, "preview": step_preview, "commit": step_commit}
 
 
+def _rss_mb(pid: int) -> float | None:
+    """The resident memory of a running process, from /proc (None once it has ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
 def _sampled(step: str, *args) -> dict:
-    """Run a step in its own process, sampling the newest job's progress meanwhile."""
+    """Run a step in its own process, sampling the newest job's progress and the process's
+    resident memory meanwhile: [seconds, status, processed rows, RSS in MB]."""
     from linli.core.models import ImportJob
 
     samples: list[list] = []
     done = threading.Event()
+    child = subprocess.Popen([sys.executable, __file__, step, *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=os.environ)
 
     def sample():
         started = time.perf_counter()
@@ -193,20 +209,33 @@ def _sampled(step: str, *args) -> dict:
                 "-pk").values("status", "processed_rows").first()
             if job:
                 samples.append([round(time.perf_counter() - started, 1), job["status"],
-                                job["processed_rows"]])
+                                job["processed_rows"], _rss_mb(child.pid)])
         connection.close()
 
+    load = round(os.getloadavg()[0], 2)
     watcher = threading.Thread(target=sample)
     watcher.start()
     try:
-        result = _run(step, *args)
+        out, err = child.communicate()
     finally:
         done.set()
         watcher.join()
+    if child.returncode:
+        sys.stderr.write(err)
+        raise SystemExit(f"step {step} failed")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["load_average_before"], result["load_average_after"] = load, round(
+        os.getloadavg()[0], 2)
     # Progress seen while the work ran: within one status, the rows never go back.
     result["progress"] = {"samples": len(samples), "first": samples[:3], "last": samples[-3:],
                           "monotonic": all(a[2] <= b[2] for a, b in pairwise(samples)
-                                           if a[1] == b[1])}
+                                           if a[1] == b[1]),
+                          "every_10": samples[::10]}
+    rss = [s[3] for s in samples if s[3] is not None]
+    if rss:  # how the memory went as the rows went by: flat once the file is read
+        half = len(rss) // 2
+        result["rss_mb"] = {"max_sampled": max(rss), "max_first_half": max(rss[:half] or rss),
+                            "max_second_half": max(rss[half:])}
     return result
 
 

@@ -68,24 +68,11 @@ def values_where(model: type[models.Model], field: str, values: Collection[str],
     meta = model._meta
     selected = sql.SQL(", ").join(sql.Identifier(meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
-        cursor.execute(_where(model, field, selected), [list(values)])
+        column = sql.Identifier(meta.get_field(field).column)
+        cursor.execute(sql.SQL("SELECT {} FROM {} WHERE {} = ANY(%s) AND {} <> ''").format(
+            selected, sql.Identifier(meta.db_table), column, column).as_string(),
+            [list(values)])
         return cursor.fetchall()
-
-
-def objects_where(model: type[models.Model], field: str, values: Collection[str]) -> list:
-    """The model's instances whose ``field`` is one of ``values`` (not blank), found as
-    ``values_where`` finds them."""
-    if not values:
-        return []
-    if connection.vendor != "postgresql":
-        return list(model.objects.filter(**{f"{field}__in": values}).exclude(**{field: ""}))
-    return list(model.objects.raw(_where(model, field, sql.SQL("*")), [list(values)]))
-
-
-def _where(model, field: str, selected: sql.Composable) -> str:
-    column = sql.Identifier(model._meta.get_field(field).column)
-    return sql.SQL("SELECT {} FROM {} WHERE {} = ANY(%s) AND {} <> ''").format(
-        selected, sql.Identifier(model._meta.db_table), column, column).as_string()
 
 
 def _history_on() -> bool:

@@ -22,6 +22,12 @@ from linli.people.services import EDITABLE, id_number_clash
 from linli.people.services import changed as notify_changed
 
 MEMO = 1 << 16  # distinct names whose pinyin is remembered during one file
+# What a re-import compares of a registered person, read as values.
+_KNOWN = ("id", "id_hash", "region_code", "birth_date", *EDITABLE)
+
+
+def _known(values: tuple) -> dict:
+    return dict(zip(_KNOWN, values, strict=True))
 
 
 class RosterSaving:
@@ -45,23 +51,26 @@ class RosterSaving:
                 for i, r in enumerate(cleaned)
                 if r.id_hash in found and not self.access.covers(found[r.id_hash])}
 
-    def _existing(self, rows: list) -> dict:
-        """The people the rows name who are registered already, by natural key. A number
+    def _existing(self, rows: list) -> dict[Any, dict]:
+        """The people the rows name who are registered already, by natural key: the values
+        a re-import compares ({column: value}), not model instances (a roster imported
+        again is mostly unchanged; only the changed people are loaded whole). A number
         check_batch has just found unregistered is not looked up again."""
         checked, registered = self._checked
         hashes = [r.id_hash for r in rows if r.id_hash and (
             r.id_hash not in checked or r.id_hash in registered)]
         found = {}
         if hashes:
-            found = {p.id_hash: p for p in bulk.objects_where(Person, "id_hash", hashes)}
+            found = {known["id_hash"]: known for known in map(
+                _known, bulk.values_where(Person, "id_hash", hashes, list(_KNOWN)))}
         without = [r for r in rows if not r.id_hash]
         if without:
             query = Q(pk__in=[])
             for r in without:
                 query |= Q(name=r.fields["name"], region_code=r.region.code,
                            birth_date=r.birth_date, id_hash="")
-            found |= {(p.name, p.region_code, p.birth_date): p
-                      for p in Person.objects.filter(query)}
+            found |= {(known["name"], known["region_code"], known["birth_date"]): known
+                      for known in Person.objects.filter(query).values(*_KNOWN)}
         return found
 
     def commit_batch(self, cleaned: list) -> list:
@@ -75,34 +84,32 @@ class RosterSaving:
 
     def _save(self, cleaned: list) -> tuple[list, list[int]]:
         existing = self._existing(cleaned)
-        new, changed, results = [], [], []
+        new, changes, results = [], {}, []
         for row in cleaned:
-            person = existing.get(row.natural_key)
-            if person is None:
+            known = existing.get(row.natural_key)
+            if known is None:
                 new.append(row)
                 results.append("created")
-            elif not self.access.covers(person.region_code):
-                results.append(Invalid(id_number_clash(actor=self.actor, id_hash=person.id_hash)))
-            elif self._update(person, row):
-                changed.append(person)
+            elif not self.access.covers(known["region_code"]):
+                results.append(Invalid(id_number_clash(actor=self.actor,
+                                                       id_hash=known["id_hash"])))
+            elif diff := self._diff(known, row):
+                changes[known["id"]] = diff
                 results.append("updated")
             else:
                 results.append("unchanged")
         history = bulk.History(self.actor, _("花名册导入"))
         created = dict(zip((r.natural_key for r in new), self._create(new, history),
                            strict=True))
-        if changed:
-            bulk_update_with_history(changed, Person, [*EDITABLE, "version", "region",
-                                                       "region_code"], batch_size=1000,
-                                     default_user=self.actor, default_change_reason=history.reason)
-        kept = {row.natural_key: existing[row.natural_key].pk
+        self._update(changes, history)
+        kept = {row.natural_key: existing[row.natural_key]["id"]
                 for row, result in zip(cleaned, results, strict=True)
                 if row.natural_key in existing and isinstance(result, str)}
         touched = self._add_to_existing([r for r in cleaned if r.natural_key in kept], kept)
         # A row that only adds a group, a criterion or a contact has changed the record too.
         results = ["updated" if result == "unchanged" and kept[row.natural_key] in touched
                    else result for row, result in zip(cleaned, results, strict=True)]
-        return results, [*created.values(), *(p.pk for p in changed), *touched]
+        return results, [*created.values(), *changes, *touched]
 
     def _create(self, rows: list, history: bulk.History) -> list[int]:
         """New people, with history, their groups (with history) and guardians: their ids."""
@@ -140,20 +147,35 @@ class RosterSaving:
         return {"person_id": person_id, "name": name, "relation": self._words["guardian"],
                 "phone": phone, "is_guardian": True}
 
-    def _update(self, person: Person, row) -> bool:
+    @staticmethod
+    def _diff(known: dict, row) -> dict:
+        """What the row changes in a registered person ({field: new value}): the values it
+        gives (a blank cell changes nothing), and the village of a person waiting at the
+        township level."""
         fields = {k: v for k, v in row.fields.items() if v not in ("", None)}
         fields.pop("no_id_reason", None)
-        if (len(person.region_code) < len(row.region.code)
-                and row.region.code.startswith(person.region_code)):
-            # a person waiting at the township level, now with their village
-            fields["region_code"], person.region_id = row.region.code, row.region.pk
-        diff = {k: v for k, v in fields.items() if getattr(person, k) != v}
-        for key, value in diff.items():
-            setattr(person, key, value)
-        if diff:
+        code = known["region_code"]
+        if len(code) < len(row.region.code) and row.region.code.startswith(code):
+            fields["region_code"] = row.region.code
+        diff = {k: v for k, v in fields.items() if known[k] != v}
+        if "region_code" in diff:
+            diff["region_id"] = row.region.pk
+        return diff
+
+    def _update(self, changes: dict[int, dict], history: bulk.History) -> None:
+        """The changed people ({pk: diff}) loaded, changed and saved with history."""
+        if not changes:
+            return
+        people = list(Person.objects.filter(pk__in=list(changes)))
+        for person in people:
+            for key, value in changes[person.pk].items():
+                setattr(person, key, value)
             person.version += 1
             person.name_pinyin, person.name_initials = pinyin_keys(person.name)
-        return bool(diff)
+        bulk_update_with_history(people, Person, [*EDITABLE, "version", "region",
+                                                  "region_code", "name_pinyin",
+                                                  "name_initials"], batch_size=1000,
+                                 default_user=self.actor, default_change_reason=history.reason)
 
     def _mask(self, codes: list[str]) -> int:
         key = tuple(codes)
@@ -169,8 +191,12 @@ class RosterSaving:
         if not rows:
             return set()
         ids = list(saved.values())
-        have = {(m.person_id, m.group.code): m for m in GroupMembership.objects.filter(
-            person_id__in=ids, ended_on__isnull=True).select_related("group")}
+        codes = {group.pk: code for code, group in self.groups.items()}
+        # {(person, group code): (membership id, criterion)}: values, not instances
+        have = {(person_id, codes[group_id]): (pk, criterion)
+                for pk, person_id, group_id, criterion in GroupMembership.objects.filter(
+                    person_id__in=ids, ended_on__isnull=True).values_list(
+                    "pk", "person_id", "group_id", "criterion")}
         today = timezone.localdate()
         memberships = [(saved[r.natural_key], r, c) for r in rows for c in r.groups
                        if (saved[r.natural_key], c) not in have]
@@ -198,13 +224,15 @@ class RosterSaving:
 
     def _complete_criteria(self, rows: list, saved: dict, have: dict) -> set[int]:
         """A criterion now given for a membership imported without one (认定情形待补充)."""
-        completed = []
+        given = {}  # membership id → the criterion now given
         for row in rows:
             for code, criterion in row.criteria.items():
                 membership = have.get((saved[row.natural_key], code))
-                if membership is not None and criterion and not membership.criterion:
-                    membership.criterion = criterion
-                    completed.append(membership)
+                if membership is not None and criterion and not membership[1]:
+                    given[membership[0]] = criterion
+        completed = list(GroupMembership.objects.filter(pk__in=list(given))) if given else []
+        for membership in completed:
+            membership.criterion = given[membership.pk]
         if completed:
             bulk_update_with_history(completed, GroupMembership, ["criterion"],
                                      batch_size=1000, default_user=self.actor,
@@ -213,8 +241,11 @@ class RosterSaving:
 
     def _add_contacts(self, rows: list, saved: dict, ids: list[int]) -> set[int]:
         """New guardians, and a phone for a guardian saved without one."""
-        have = {(c.person_id, c.name): c for c in Contact.objects.filter(
-            person_id__in=ids, is_guardian=True)}
+        if not any(row.guardian for row in rows):
+            return set()
+        have = {(person_id, name): (pk, phone) for pk, person_id, name, phone in
+                Contact.objects.filter(person_id__in=ids, is_guardian=True).values_list(
+                    "pk", "person_id", "name", "phone")}
         new, phoned = [], []
         for row in rows:
             if not row.guardian:
@@ -224,9 +255,9 @@ class RosterSaving:
             contact = have.get((person_id, name))
             if contact is None:
                 new.append(self._guardian(person_id, row))
-            elif phone and not contact.phone:
-                contact.phone = phone
-                phoned.append(contact)
+            elif phone and not contact[1]:
+                # only the phone is written (bulk_update writes the fields it is given)
+                phoned.append(Contact(pk=contact[0], person_id=person_id, phone=phone))
         bulk.insert(Contact, new)
         Contact.objects.bulk_update(phoned, ["phone"], batch_size=1000)
         return {c["person_id"] for c in new} | {c.person_id for c in phoned}
