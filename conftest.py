@@ -24,6 +24,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run inline in tests (a test of the database backend sets it back).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Static files under their plain names, straight from the source folders: no collectstatic
+    # needed, and the live server's static handler finds them. The hashed, compressed files of
+    # production are measured by tests/browser/test_throttled.py.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from whitenoise.compress import Compressor
 
 from linli import env
 
@@ -217,7 +218,19 @@ if LINLI_BASE_MAP_DIR:
     STATICFILES_DIRS.insert(0, ("vendor/geo", LINLI_BASE_MAP_DIR))
 STATIC_ROOT = Path(env.env_str("LINLI_STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
-WHITENOISE_USE_FINDERS = True  # serves straight from the source folders, no collectstatic needed
+# `linli collectstatic` (before a deployment starts; scripts/serve runs it when a file changed,
+# CI afresh) writes each file under a name with its content's hash, and a brotli and a gzip
+# copy; {% static %} names the hashed file and WhiteNoise sends the copy the browser accepts,
+# a hashed name with a ten-year max-age (immutable), so a page seen before costs one round
+# trip on a poor connection (tests/browser/test_throttled.py). Tests use plain names
+# (conftest.py).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False  # only what collectstatic wrote: the hashed and compressed files
+# Source maps are for the developer tools, not worth compressing (10 s of brotli each time).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
