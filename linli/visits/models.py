@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -14,7 +15,7 @@ class Mode(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    NORMAL = "normal", _("正常")
+    NORMAL = "normal", pgettext_lazy("visit outcome", "正常")
     ATTENTION = "attention", _("需关注")
     URGENT = "urgent", _("需紧急处置")
 
