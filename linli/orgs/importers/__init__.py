@@ -135,7 +135,7 @@ class _Plan:
 @register
 class OrganisationImporter(Importer):
     kind = "orgs"
-    title = _("社会组织花名册")
+    title = gettext_lazy("社会组织花名册")
     columns = COLUMNS
     permission = Perm.EDIT
     domain = Domain.ORGANIZATIONS
