@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.access import Access
 from linli.accounts.roles import Domain, Perm
@@ -29,19 +29,23 @@ class NavItem:
                 and (not self.personal or access.sees_personal_data))
 
 
+# Menu words are translated apart from the headings they echo: English keeps them short so
+# that the bar stays one row.
 ITEMS = [
-    NavItem(_("首页"), "core:home", Perm.VIEW),
-    NavItem(_("行政区划"), "regions:index", Perm.VIEW, needs_region=True),
-    NavItem(_("关爱对象"), "people:list", Perm.VIEW, personal=True),
-    NavItem(_("探访"), "visits:worklist", Perm.VIEW, personal=True),
-    NavItem(_("服务与助餐"), "care:services", Perm.VIEW, personal=True),
-    NavItem(_("社会组织"), "orgs:list", Perm.VIEW, Domain.ORGANIZATIONS),
-    NavItem(_("备案审核"), "orgs:filings", Perm.VIEW, Domain.ORGANIZATIONS),
-    NavItem(_("社工站"), "orgs:stations", Perm.VIEW, Domain.ORGANIZATIONS, needs_region=True),
-    NavItem(_("志愿者与社工"), "orgs:volunteers", Perm.VIEW, Domain.ORGANIZATIONS),
-    NavItem(_("用户与授权"), "accounts:user_list", Perm.MANAGE_USERS),
-    NavItem(_("审计日志"), "audit:log", Perm.VIEW_AUDIT),
-    NavItem(_("接口文档"), "api-1.0.0:openapi-view", Perm.VIEW),
+    NavItem(pgettext_lazy("menu", "首页"), "core:home", Perm.VIEW),
+    NavItem(pgettext_lazy("menu", "行政区划"), "regions:index", Perm.VIEW, needs_region=True),
+    NavItem(pgettext_lazy("menu", "关爱对象"), "people:list", Perm.VIEW, personal=True),
+    NavItem(pgettext_lazy("menu", "探访"), "visits:worklist", Perm.VIEW, personal=True),
+    NavItem(pgettext_lazy("menu", "服务与助餐"), "care:services", Perm.VIEW, personal=True),
+    NavItem(pgettext_lazy("menu", "社会组织"), "orgs:list", Perm.VIEW, Domain.ORGANIZATIONS),
+    NavItem(pgettext_lazy("menu", "备案审核"), "orgs:filings", Perm.VIEW, Domain.ORGANIZATIONS),
+    NavItem(pgettext_lazy("menu", "社工站"), "orgs:stations", Perm.VIEW, Domain.ORGANIZATIONS,
+            needs_region=True),
+    NavItem(pgettext_lazy("menu", "志愿者与社工"), "orgs:volunteers", Perm.VIEW,
+            Domain.ORGANIZATIONS),
+    NavItem(pgettext_lazy("menu", "用户与授权"), "accounts:user_list", Perm.MANAGE_USERS),
+    NavItem(pgettext_lazy("menu", "审计日志"), "audit:log", Perm.VIEW_AUDIT),
+    NavItem(pgettext_lazy("menu", "接口文档"), "api-1.0.0:openapi-view", Perm.VIEW),
 ]
 
 
