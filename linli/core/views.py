@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.accounts.access import access_for
+from linli.accounts.access import access_for, hidden_domains
 from linli.accounts.roles import Perm
 from linli.core import dashboard, import_report, importing
 from linli.core.errors import Invalid, NotFound
@@ -100,7 +100,7 @@ def home(request):
         "todos": dashboard.todos_for(access),
         "cards": [c for c in cards if c.chart is None],
         "charts": [c for c in cards if c.chart is not None],
-        "memberships": access.memberships,
+        "memberships": access.memberships, "domains": hidden_domains(access),
     })
 
 

@@ -101,3 +101,10 @@ def test_a_figure_below_its_target_is_coloured_and_nobody_due_is_a_dash(personas
     body = as_user(personas.county).get("/").content.decode()
     card = body[body.index("本月探访率"):][:600]
     assert "0%" in card and "text-danger" in card  # one due, none visited
+
+
+def test_the_home_page_says_when_the_users_domains_filter_its_figures(personas, as_user):
+    county = as_user(personas.county).get("/").content.decode()
+    assert 'id="domain-note"' not in county
+    bureau = as_user(personas.province_elderly).get("/").content.decode()
+    assert 'id="domain-note"' in bureau and "儿童与未成年人" in bureau.split('id="domain-note"')[1]
