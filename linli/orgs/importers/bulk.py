@@ -17,15 +17,12 @@ from django.conf import settings
 from django.db import connection, connections
 from django.db.models import Model
 from django.utils import timezone
-from psycopg import sql
 from simple_history.utils import bulk_create_with_history
+
+from linli.core.pgcopy import copy_rows
 
 BATCH = 1000
 _PLAIN = frozenset({str, int, bool, date, datetime, type(None)})
-# The column types whose binary form psycopg writes from the plain values above.
-_BINARY_TYPES = frozenset({"bigint", "integer", "smallint", "boolean", "text", "date",
-                           "character varying", "timestamp with time zone"})
-_types: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def insert_with_history(model: type[Model], rows: Sequence[dict], *, user,
@@ -51,8 +48,8 @@ def insert_with_history(model: type[Model], rows: Sequence[dict], *, user,
                             for k, v in row.items()}, pk: new_id}
             for row, new_id in zip(rows, ids, strict=True)]
     names = [pk, *(f.attname for f in fields)]
-    _copy(db, model._meta.db_table, [model._meta.pk.column, *(f.column for f in fields)],
-          map(itemgetter(*names), full))
+    copy_rows(model._meta.db_table, [model._meta.pk.column, *(f.column for f in fields)],
+              map(itemgetter(*names), full), db)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         _history(db, model, full, user=user, reason=reason, now=now)
     return ids
@@ -89,8 +86,8 @@ def _history(db, model: type[Model], full: list[dict], *, user, reason: str, now
               if not f.primary_key and f.attname not in tracked]
     extra = tuple(_value(f, told[f.attname], db) for f in fields)
     columns = [history._meta.get_field(name).column for name in tracked]
-    _copy(db, history._meta.db_table, [*columns, *(f.column for f in fields)],
-          (values + extra for values in map(itemgetter(*tracked), full)))
+    copy_rows(history._meta.db_table, [*columns, *(f.column for f in fields)],
+              (values + extra for values in map(itemgetter(*tracked), full)), db)
 
 
 def insert_links(through, pairs: list[tuple[int, int]]) -> None:
@@ -102,32 +99,4 @@ def insert_links(through, pairs: list[tuple[int, int]]) -> None:
                                      for a, b in pairs], batch_size=BATCH)
         return
     if pairs:
-        _copy(db, through._meta.db_table, [first.column, second.column], pairs)
-
-
-def _copy(db, table: str, columns: list[str], rows) -> None:
-    """COPY in the binary format when psycopg can write every column so (the server then
-    parses no text), else as text."""
-    types = _column_types(db, table)
-    kinds = [types[c] for c in columns]
-    binary = all(k in _BINARY_TYPES for k in kinds)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)),
-        sql.SQL(" (FORMAT BINARY)" if binary else ""))
-    with db.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        if binary:
-            copy.set_types(kinds)
-        for row in rows:
-            copy.write_row(row)
-
-
-def _column_types(db, table: str) -> dict[str, str]:
-    """{column: type name} of a table, asked once per database and process."""
-    key = (db.settings_dict["NAME"], table)
-    if key not in _types:
-        with db.cursor() as cursor:
-            cursor.execute("SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
-                           "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                           [db.ops.quote_name(table)])
-            _types[key] = dict(cursor.fetchall())
-    return _types[key]
+        copy_rows(through._meta.db_table, [first.column, second.column], pairs, db)

@@ -143,11 +143,11 @@ def test_a_table_with_a_column_binary_copy_does_not_take_is_copied_as_text(
     write the same people."""
     from django.db import connection
 
-    from linli.people import bulk
+    from linli.core import pgcopy
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
-    monkeypatch.setattr(bulk, "_BINARY_TYPES", frozenset({"bigint"}))
+    monkeypatch.setattr(pgcopy, "BINARY_TYPES", frozenset({"bigint"}))
     job = importing.import_commit(actor=personas.township,
                                   job=_preview(personas.township, _xlsx(ROWS)))
     assert job.created_count == 3
