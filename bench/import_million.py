@@ -248,8 +248,16 @@ def _run(step: str, *args) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _summary(run: dict) -> dict:
+    """A run's figures without its progress samples."""
+    return {k: {n: v for n, v in value.items() if n != "progress"}
+            if isinstance(value, dict) else value for k, value in run.items()}
+
+
 def main() -> None:
-    figures = {"database": connection.vendor, "cpus": os.cpu_count(),
+    from people import _code
+
+    figures = {"database": connection.vendor, "cpus": os.cpu_count(), "code": _code(),
                "load_average": round(os.getloadavg()[0], 2), "rows": ROWS,
                "setup": _run("setup")}
     started = time.perf_counter()
@@ -258,6 +266,10 @@ def main() -> None:
     figures["preview"] = _sampled("preview", str(path))
     figures["commit"] = _sampled("commit", str(figures["preview"]["job"]))
     out = RESULTS / ("import-million.json" if ROWS == 1_000_000 else f"import-{ROWS}.json")
+    if out.exists():  # the runs before this one stay beside it, without their samples
+        before = json.loads(out.read_text())
+        earlier = [before, *before.pop("earlier_runs", [])]
+        figures["earlier_runs"] = [_summary(run) for run in earlier[:4]]
     out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
     print(json.dumps(figures, ensure_ascii=False, indent=2))
 

@@ -4,8 +4,9 @@
     cd bench && LINLI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/linli_bench_people \\
         ../.venv/bin/python people.py
 
-BENCH_ONLY_IMPORT=1 re-measures the import alone (the other figures are kept): the people
-an earlier run's import created are deleted first, so that the commit creates them again.
+BENCH_ONLY_IMPORT=1 re-measures the import alone (the other figures are kept, and the last
+four imports measured before under ``import_earlier``): the people an earlier run's import
+created are deleted first, so that the commit creates them again.
 BENCH_IMPORT_ROWS sets the roster's size (100,000); BENCH_PROFILE=<dir> writes a cProfile
 of the preview and of the commit there (``python -m pstats <dir>/commit.prof``).
 """
@@ -15,6 +16,7 @@ import io
 import json
 import os
 import random
+import subprocess
 import time
 from pathlib import Path
 
@@ -97,6 +99,20 @@ def _forget_imported(actor) -> int:
     return len(ids)
 
 
+_IMPORT_CODE = ["../linli/people", "../linli/core/importing.py", "../linli/core/excel.py",
+                "../linli/regions/lookup.py", "../linli/visits/services.py"]
+
+
+def _code() -> str:
+    """The commit measured (and whether the import's code in the working tree differed)."""
+    here = Path(__file__).resolve().parent
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here, text=True,
+                          capture_output=True, check=False).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", *_IMPORT_CODE], cwd=here,
+                           text=True, capture_output=True, check=False).stdout.strip()
+    return f"{head}+changes" if dirty else head
+
+
 def _timed(name: str, work):
     """(result, figures) of one step: wall and CPU seconds, the load average after it."""
     profile = cProfile.Profile() if PROFILE else None
@@ -129,7 +145,7 @@ def _commit(actor, job):
 
 def _import() -> dict:
     actor = User.objects.get(username="ledu")
-    figures = {"rows": IMPORT_ROWS, "cpus": os.cpu_count(),
+    figures = {"rows": IMPORT_ROWS, "cpus": os.cpu_count(), "code": _code(),
                "deleted_before": _forget_imported(actor),
                "load_average_before": round(os.getloadavg()[0], 2)}
     content = _roster(IMPORT_ROWS)
@@ -151,7 +167,9 @@ def main() -> None:
     if os.environ.get("BENCH_ONLY_IMPORT"):  # re-measure the import alone
         path = Path(__file__).parent / "results" / f"people-{connection.vendor}.json"
         figures = json.loads(path.read_text())
-        figures["import"] = _import()
+        # the runs before this one stay beside it (the machine is shared: one run says little)
+        earlier = [figures["import"], *figures.get("import_earlier", [])]
+        figures["import"], figures["import_earlier"] = _import(), earlier[:4]
         figures["people_after_import"] = Person.objects.count()
         write("people", figures)
         return
