@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm
@@ -73,7 +74,7 @@ COLUMNS = [
     Column("guardian_phone", "监护人电话", ("监护人联系电话", "联系人电话", "紧急联系人电话")),
 ]
 
-CRITERION_PENDING = _("认定情形待补充")
+CRITERION_PENDING = gettext_lazy("认定情形待补充")
 # A category cell lists several groups; a separator inside brackets is part of a cause.
 _SEPARATORS = re.compile(r"[,,、;;/\s]+(?![^()]*\))")
 _CAUSE = re.compile(r"^(.+?)\((.*)\)$")
@@ -154,7 +155,7 @@ def _village_names(typed: str, column_township: str, column_village: str, addres
 @register
 class PeopleImporter(RosterSaving, Importer):
     kind = "people"
-    title = _("关爱对象花名册")
+    title = gettext_lazy("关爱对象花名册")
     columns = COLUMNS
     permission = Perm.EDIT
     domain = Domain.GENERAL
