@@ -15,6 +15,7 @@ import copy
 import json
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -129,7 +130,7 @@ def _pk(text) -> int | None:
 
 # --- the kinds ---------------------------------------------------------------------------
 
-class Picker:
+class Picker(ABC):
     """One pickable kind. Subclasses give the scope, the search and the label."""
 
     name = ""
@@ -137,8 +138,9 @@ class Picker:
     public = False  # reference data: a disabled field shows it unscoped (``unscoped``)
     options: tuple[str, ...] = ()  # narrowing options the field and the endpoint accept
 
+    @abstractmethod
     def scope(self, actor, **options) -> QuerySet:
-        raise NotImplementedError
+        """The rows the actor may pick (the app's own scoped selector)."""
 
     def search_q(self, q: str) -> Q:
         return name_q(q)

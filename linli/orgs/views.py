@@ -230,23 +230,23 @@ def _deregister_page(request, org, form, *, status: int):
                                 cancel_url=reverse("orgs:detail", args=[org.pk]))
 
 
-@require_perm(Perm.VIEW)
-def certificate(request, pk: int):
+def _certificate(request, pk: int, render, extension: str, content_type: str):
     org = selectors.organisation_get(actor=request.user, pk=pk)
     if not org.filing_number:
         raise NotFound()
-    return _download(documents.filing_certificate_docx(org),
-                     f"filing-certificate-{org.filing_number}.docx", DOCX)
+    return _download(render(org), f"filing-certificate-{org.filing_number}.{extension}",
+                     content_type)
+
+
+@require_perm(Perm.VIEW)
+def certificate(request, pk: int):
+    return _certificate(request, pk, documents.filing_certificate_docx, "docx", DOCX)
 
 
 @require_perm(Perm.VIEW)
 def certificate_pdf(request, pk: int):
     """The same 备案证明 as an A4 PDF (WeasyPrint), scoped like the Word file."""
-    org = selectors.organisation_get(actor=request.user, pk=pk)
-    if not org.filing_number:
-        raise NotFound()
-    return _download(documents.filing_certificate_pdf(org),
-                     f"filing-certificate-{org.filing_number}.pdf", PDF)
+    return _certificate(request, pk, documents.filing_certificate_pdf, "pdf", PDF)
 
 
 @require_perm(Perm.EDIT)
