@@ -45,10 +45,13 @@ def regions(db):
     from linli.orgs.target_groups import load_target_groups
     from linli.people.groups import load_groups
     from linli.people.models import Group
+    from linli.reports.models import ManualIndicator, Measure, Target
+    from linli.reports.reference import load_reference
 
     regions_ensure_loaded()
     load_groups(Group)
     load_target_groups(TargetGroup)
+    load_reference(Measure, Target, ManualIndicator)
 
 
 def make_user(username: str, role: str | None = None, code: str = "", bureau: str = "",

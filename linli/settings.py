@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "linli.people",
     "linli.visits",
     "linli.care",
+    "linli.reports",
     "django_tasks",
     "django_tasks_db",
 ]

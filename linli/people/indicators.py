@@ -11,7 +11,7 @@ from linli.people.selectors import visible
 from linli.regions.models import CODE_LENGTHS, Level
 
 
-def people_in_care(actor, region) -> list[Value]:
+def people_in_care(actor, region, period) -> list[Value]:
     """在册关爱对象 of the region and of each child, in one grouped query over the people
     the actor may see."""
     children = list(region.children.order_by("code")) if region.level < Level.VILLAGE else []
@@ -26,5 +26,5 @@ def people_in_care(actor, region) -> list[Value]:
 
 register(Indicator(
     "people_in_care", _("在册关爱对象"), Topic.CARE, people_in_care,
-    available=lambda access: access.sees_personal_data, kind=COUNT,
+    available=lambda access: access.sees_personal_data, kind=COUNT, unit=_("人"), measure=1,
     personal=True, order=20, note=_("在册(未销册)的关爱对象人数,按其所在村(社区)统计。")))

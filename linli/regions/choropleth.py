@@ -1,13 +1,13 @@
 """The province choropleth: a registered figure (core.indicators) for the prefectures of the
 province or the counties of one prefecture, scoped like every read."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.core.errors import NotFound
-from linli.core.indicators import Indicator, Value
+from linli.core.indicators import Indicator, Period, Value
 from linli.regions import geo
 from linli.regions.models import PROVINCE_CODE, Level, Region
 from linli.regions.selectors import region_roots
@@ -40,6 +40,12 @@ class Choropleth:
     total: Value | None  # the area as a whole, when the actor covers it
     rows: list[Value]  # the area's children the actor may see
     geo_path: str | None  # static path of the boundaries of the children
+    goals: dict = field(default_factory=dict)  # region code -> reports.targets.Goal
+
+    @property
+    def goal(self):
+        """The target of the area itself (its children may have their own)."""
+        return self.goals.get(self.area.code)
 
     @property
     def partial(self) -> bool:
@@ -49,9 +55,13 @@ class Choropleth:
         """Rows of the table beside the map: the area first (when whole), each value as
         shown, whether it falls short of the target, and the counts it is made of."""
         values = ([self.total] if self.total else []) + self.rows
-        return [Row(v, self.indicator.shown(v.value), self.indicator.below(v.value),
+        return [Row(v, self.indicator.shown(v.value), self._short(v),
                     list(zip(self.indicator.parts, v.parts, strict=False)), v is self.total)
                 for v in values]
+
+    def _short(self, value: Value) -> bool:
+        goal = self.goals.get(value.region.code)
+        return goal is not None and goal.short(value.value)
 
     def shared(self) -> list[str]:
         """Names of the children the boundary data draws together with another
@@ -65,8 +75,8 @@ class Choropleth:
 
     def value_range(self) -> tuple[float, float]:
         values = [v.value for v in self.rows if v.value is not None]
-        if self.indicator.target is not None:
-            values.append(self.indicator.target)
+        if self.goal is not None:
+            values.append(self.goal.value)
         return (min([0.0, *values]), max([1.0, *values]))
 
 
@@ -84,10 +94,15 @@ def choropleth(*, actor, indicator: Indicator, area: Region) -> Choropleth:
     covers only some counties of the prefecture gets those counties (nothing of the rest)."""
     if area not in areas_for(actor=actor) or not indicator.available(access_for(actor)):
         raise NotFound()
-    path = geo.children_file(area.code)
+    from linli.reports.targets import goals_for
+
+    path, period = geo.children_file(area.code), Period.this_month()
     if access_for(actor).covers(area.code):
-        values = indicator.compute(actor, area)
-        return Choropleth(indicator, area, values[0], values[1:], path)
-    own = [r for r in region_roots(actor=actor)
-           if r.level == area.level + 1 and r.code.startswith(area.code)]
-    return Choropleth(indicator, area, None, [indicator.compute(actor, r)[0] for r in own], path)
+        total, *rows = indicator.compute(actor, area, period)
+    else:
+        total = None
+        rows = [indicator.compute(actor, r, period)[0] for r in region_roots(actor=actor)
+                if r.level == area.level + 1 and r.code.startswith(area.code)]
+    goals = goals_for([indicator.key], [area.code, *(v.region.code for v in rows)])
+    return Choropleth(indicator, area, total, rows, path,
+                      {code: goal for (_key, code), goal in goals.items()})

@@ -65,4 +65,5 @@ def choropleth_map(request):
     return render(request, "regions/map.html", {
         "form": form, "result": result, "indicator": indicator, "spec": spec,
         "label": geo.label(),
+        "goal_shown": indicator.shown(result.goal.value) if result.goal else "",
         "domains": hidden_domains(access_for(request.user)) if indicator.personal else []})

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "linli.reports"
+    label = "reports"
+    verbose_name = "措施、指标与报告"
+
+    def ready(self) -> None:
+        from linli.core import indicators
+        from linli.reports import manual
+
+        indicators.register_provider(manual.manual_indicators)
