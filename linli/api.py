@@ -19,6 +19,7 @@ from linli.core.api_support import (
 from linli.orgs.api import router as orgs_router
 from linli.people.api import router as people_router
 from linli.regions.api import router as regions_router
+from linli.reports.api import router as reports_router
 from linli.visits.api import router as visits_router
 
 
@@ -47,4 +48,5 @@ api.add_router("/people", people_router)
 api.add_router("/visits", visits_router)
 api.add_router("/care", care_router)
 api.add_router("/imports", imports_router)
+api.add_router("/reports", reports_router)
 declare_errors(api)

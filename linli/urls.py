@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("linli.people.urls")),
     path("visits/", include("linli.visits.urls")),
     path("care/", include("linli.care.urls")),
+    path("reports/", include("linli.reports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""API: measures (routes on linli.reports.api.router)."""

@@ -1,0 +1,1 @@
+"""API: rounds (routes on linli.reports.api.router)."""

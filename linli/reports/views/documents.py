@@ -1,0 +1,3 @@
+"""Pages: documents."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: measures."""
+
+urlpatterns: list = []
