@@ -243,6 +243,12 @@ class Report(models.Model):
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
+    # The draft sentences are written from the unit's figures in the background after the
+    # round opens (reports.rounds.report_prefill): a province's 61 annexes take too long
+    # for the request that opens it.
+    prefilled_at = models.DateTimeField(_("草稿生成时间"), null=True, blank=True)
+    # The deadline reminders already sent ("7d", "1d", "overdue"): each goes once.
+    reminded = models.JSONField(_("已发送的截止提醒"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
