@@ -54,14 +54,14 @@ def _load_visits() -> float:
     with connection.cursor() as cursor:
         raw = cursor.cursor
         columns = ("id, person_id, region_code, visitor_id, visited_at, mode, met, checklist, "
-                   "outcome, notes, needs, duration_minutes, recorded_at, offline")
+                   "outcome, notes, needs, duration_minutes, recorded_at, offline, photo")
         with raw.copy(f"COPY visits_visit ({columns}) FROM STDIN") as copy:
             for _ in range(VISITS):
                 pk, code = rng.choice(people)
                 at = now - timedelta(minutes=rng.randint(0, 540 * 24 * 60))
                 copy.write_row((uuid.UUID(int=rng.getrandbits(128)), pk, code,
                                 rng.choice(visitors), at, rng.choice(modes), "本人", "{}",
-                                rng.choice(outcomes), "", "", 30, at, False))
+                                rng.choice(outcomes), "", "", 30, at, False, ""))
     connection.commit() if not connection.get_autocommit() else None
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE visits_visit")
