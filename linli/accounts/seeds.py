@@ -15,6 +15,12 @@ DEMO_ACCOUNTS = [
     ("sheng_shzz", "马建国", Role.PROVINCE_BUREAU, "63", Bureau.SOCIAL_ORGANIZATIONS),
     ("sheng_yanglao", "李秀兰", Role.PROVINCE_BUREAU, "63", Bureau.ELDERLY_SERVICES),
     ("sheng_ertong", "才让卓玛", Role.PROVINCE_BUREAU, "63", Bureau.CHILD_WELFARE),
+    # Every bureau of the 厅 writes its own summary report (the notice's closing duty).
+    ("sheng_jiuzhu", "王淑芬", Role.PROVINCE_BUREAU, "63", Bureau.SOCIAL_ASSISTANCE),
+    ("sheng_jiceng", "赵德明", Role.PROVINCE_BUREAU, "63", Bureau.GRASSROOTS_GOVERNANCE),
+    ("sheng_shiwu", "罗桑尼玛", Role.PROVINCE_BUREAU, "63", Bureau.SOCIAL_AFFAIRS),
+    ("sheng_cishan", "陈丽娟", Role.PROVINCE_BUREAU, "63", Bureau.CHARITY_SOCIAL_WORK),
+    ("sheng_caiwu", "刘卫东", Role.PROVINCE_BUREAU, "63", Bureau.PLANNING_FINANCE),
     ("xining", "韩永福", Role.PREFECTURE_BUREAU, "6301", ""),
     ("chengdong", "张海燕", Role.COUNTY_BUREAU, "630102", ""),
     ("ledu", "祁文斌", Role.COUNTY_BUREAU, "630202", ""),
