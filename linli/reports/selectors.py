@@ -8,13 +8,17 @@
 - Nobody else sees any; a report outside this answers 404, like every record.
 """
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.access import Access, access_for
 from linli.accounts.roles import Domain, Perm, Role
 from linli.core.errors import NotFound
 from linli.regions.models import PROVINCE_CODE, Level
-from linli.reports.models import Report, Round
+from linli.reports.models import Report, ReportStatus, Round
 
 
 def _visible_q(access: Access) -> Q:
@@ -98,3 +102,100 @@ def may_open_rounds(actor) -> bool:
     access = access_for(actor)
     return access.can(Perm.EDIT) and any(m.role == Role.PROVINCE_BUREAU
                                          for m in access.memberships)
+
+
+# --- a round's reports, and how complete and timely they are ------------------------------
+
+class UnitLevel(models.TextChoices):
+    """Who reports: the levels of DHIS2's reporting-rate summary."""
+
+    PREFECTURE = "prefecture", _("市(州)民政局")
+    COUNTY = "county", _("县级民政局")
+    BUREAU = "bureau", _("厅处室(局)")
+
+
+def unit_level(report: Report) -> str:
+    if report.bureau:
+        return UnitLevel.BUREAU
+    return UnitLevel.PREFECTURE if len(report.region_code) == 4 else UnitLevel.COUNTY
+
+
+@dataclass
+class Completeness:
+    """One level's line: completeness = submitted / expected, timeliness = submitted by the
+    deadline / expected (GLOSSARY §9). A returned report counts as not submitted."""
+
+    level: str
+    label: str
+    expected: int
+    submitted: int
+    on_time: int
+    approved: int
+
+    def _share(self, count: int) -> float | None:
+        return round(100 * count / self.expected, 1) if self.expected else None
+
+    @property
+    def submitted_rate(self) -> float | None:
+        return self._share(self.submitted)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._share(self.on_time)
+
+    @property
+    def approved_rate(self) -> float | None:
+        return self._share(self.approved)
+
+
+IN_HAND = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)  # with the reviewer, or past them
+
+
+def round_reports(*, actor, round: Round) -> QuerySet[Report]:
+    return reports_visible(actor=actor).filter(round=round)
+
+
+def rounds_completeness(*, actor, rounds: list[Round]) -> dict[int, list[Completeness]]:
+    """Each round's lines — each level the actor sees reports of, then the total (level
+    ``""``) — for any number of rounds in one query."""
+    level = Case(When(~Q(bureau=""), then=Value(UnitLevel.BUREAU)),
+                 When(region__level=Level.PREFECTURE, then=Value(UnitLevel.PREFECTURE)),
+                 default=Value(UnitLevel.COUNTY))
+    rows = (reports_visible(actor=actor).filter(round__in=[r.pk for r in rounds]).order_by()
+            .annotate(unit_level=level).values("round_id", "unit_level").annotate(
+                expected=Count("id"), submitted=Count("id", filter=Q(status__in=IN_HAND)),
+                on_time=Count("id", filter=Q(status__in=IN_HAND, late=False)),
+                approved=Count("id", filter=Q(status=ReportStatus.APPROVED))))
+    found: dict[tuple[int, str], dict] = {}
+    for row in rows:
+        found[row.pop("round_id"), row.pop("unit_level")] = row
+    return {r.pk: _lines({level: counts for (pk, level), counts in found.items()
+                          if pk == r.pk}) for r in rounds}
+
+
+def _lines(by_level: dict[str, dict]) -> list[Completeness]:
+    lines = [Completeness(level, str(label), **by_level[level])
+             for level, label in UnitLevel.choices if level in by_level]
+    totals = {key: sum(getattr(line, key) for line in lines)
+              for key in ("expected", "submitted", "on_time", "approved")}
+    return [*lines, Completeness("", str(_("合计")), **totals)]
+
+
+def round_completeness(*, actor, round: Round) -> list[Completeness]:
+    return rounds_completeness(actor=actor, rounds=[round])[round.pk]
+
+
+def county_reports(*, actor, report: Report) -> QuerySet[Report]:
+    """A prefecture's report: the reports of its counties in the same round."""
+    if report.bureau or len(report.region_code) != 4:
+        return Report.objects.none()
+    return (round_reports(actor=actor, round=report.round)
+            .filter(bureau="", region__level=Level.COUNTY,
+                    region_code__startswith=report.region_code))
+
+
+def owns_round(actor, round: Round) -> bool:
+    """The round's owner bureau (it collects the round and makes the compilation)."""
+    access = access_for(actor)
+    return any(m.role == Role.PROVINCE_BUREAU and m.bureau == round.owner_bureau
+               for m in access.memberships)
