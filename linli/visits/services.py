@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db import connection, transaction
+from django.db.models import F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.access import access_for
 from linli.accounts.models import Membership
 from linli.accounts.roles import ORG_ROLES, Perm, Role
+from linli.core import pgcopy
 from linli.core.bounds import check_date, check_record_time
 from linli.core.errors import Conflict, Forbidden, Invalid, NotFound
 from linli.core.notifications import notify
@@ -70,56 +71,112 @@ def _refresh(chunks, today: date | None) -> int:
     return sum(_refresh_chunk(chunk, by_group, tight, today) for chunk in chunks)
 
 
-def _among(field: str, ids) -> dict:
-    """The lookup for a chunk: a range of primary keys, or a list of them."""
+def _among(field: str, ids) -> Q:
+    """The filter of a chunk: a range of primary keys, or a list of them (on PostgreSQL as
+    one array: ``pgcopy.AnyOf``)."""
     if isinstance(ids, range):
-        return {f"{field}__gte": ids.start, f"{field}__lt": ids.stop}
-    return {f"{field}__in": ids}
+        return Q(**{f"{field}__gte": ids.start, f"{field}__lt": ids.stop})
+    if connection.vendor == "postgresql":
+        return Q(pgcopy.AnyOf(F(field), ids))
+    return Q(**{f"{field}__in": ids})
 
 
 _SCHEDULE_FIELDS = ("region_code", "policy_id", "interval_days", "last_visit_on", "next_due",
                     "organisation_id", "domain_mask", "birth_date")
+# A schedule as a row: the person's id, then _SCHEDULE_FIELDS (what a refresh computes,
+# compares with the stored one and writes, without a model instance per person).
+_SCHEDULE_ROW = ("person_id", *_SCHEDULE_FIELDS)
+_PERSON_FIELDS = ("pk", "region_code", "risk", "status", "created_at", "organisation_id",
+                  "domain_mask", "birth_date")
 
 
 def _refresh_chunk(ids, by_group, tight, today) -> int:
-    people = {p.pk: p for p in Person.objects.filter(**_among("pk", ids)).only(
-        "pk", "region_code", "risk", "status", "created_at", "organisation_id", "domain_mask",
-        "birth_date")}
-    groups = defaultdict(set)
-    current_groups = GroupMembership.objects.filter(
-        **_among("person_id", ids), started_on__lte=today).exclude(ended_on__lt=today)
-    for person_id, group_id in current_groups.values_list("person_id", "group_id"):
-        groups[person_id].add(group_id)
-    # the latest visit's time, made a local date here (cheaper than converting every visit)
-    last = {pk: timezone.localtime(at).date() for pk, at in Visit.objects.filter(
-        **_among("person_id", ids)).values_list("person_id").annotate(
-        last=Max("visited_at")).order_by()}
-    current = {row[0]: row[1:] for row in Schedule.objects.filter(**_among("person_id", ids))
-               .values_list("person_id", *_SCHEDULE_FIELDS)}
-    keep, drop = [], []
-    for pk, person in people.items():
-        candidates = [p for g in groups[pk] for p in by_group.get(g, [])
-                      if not p.risk or p.risk == person.risk]
-        if person.status != PersonStatus.ACTIVE or not candidates:
-            drop.append(pk)
-            continue
-        policy = min(candidates, key=lambda p: p.interval_days)
-        interval = policy.tightened_interval_days if tight else policy.interval_days
-        start = last.get(pk) or timezone.localtime(person.created_at).date()
-        keep.append(Schedule(person_id=pk, region_code=person.region_code, policy=policy,
-                             organisation_id=person.organisation_id,
-                             domain_mask=person.domain_mask, birth_date=person.birth_date,
-                             interval_days=interval, last_visit_on=last.get(pk),
-                             next_due=start + timedelta(days=interval)))
-    Schedule.objects.filter(person_id__in=[pk for pk in drop if pk in current]).delete()
+    keep, drop = _schedule_rows(ids, by_group, tight, today)
+    current = {row[0]: row for row in Schedule.objects.filter(_among("person_id", ids))
+               .values_list(*_SCHEDULE_ROW)}
+    gone = [pk for pk in drop if pk in current]
+    if gone:
+        Schedule.objects.filter(_among("person_id", gone)).delete()
     # only what changed is written: a refresh of the whole province after a policy change
     # rewrites the schedules it moves, not 300,000 rows (and their dead copies)
-    changed = [s for s in keep
-               if current.get(s.person_id) != tuple(getattr(s, f) for f in _SCHEDULE_FIELDS)]
-    Schedule.objects.bulk_create(changed, batch_size=2000, update_conflicts=True,
-                                 unique_fields=["person"],
-                                 update_fields=_SCHEDULE_FIELDS)
+    _schedules_write([row for row in keep if current.get(row[0]) != row])
     return len(keep)
+
+
+def _schedule_rows(ids, by_group, tight, today) -> tuple[list[tuple], list[int]]:
+    """(the schedule of each of these people who has one, as a row (_SCHEDULE_ROW); the
+    ids of those who have none: closed, or no policy for their current groups)."""
+    groups = defaultdict(set)
+    current_groups = GroupMembership.objects.filter(
+        _among("person_id", ids), started_on__lte=today).exclude(ended_on__lt=today)
+    for person_id, group_id in current_groups.values_list("person_id", "group_id"):
+        groups[person_id].add(group_id)
+    last = _last_visits(ids)
+    created_on = _LocalDays()
+    keep, drop = [], []
+    for pk, region_code, risk, status, created_at, organisation_id, domain_mask, birth_date in (
+            Person.objects.filter(_among("pk", ids)).values_list(*_PERSON_FIELDS)):
+        policy = _policy_for(groups[pk], risk, by_group)
+        if status != PersonStatus.ACTIVE or policy is None:
+            drop.append(pk)
+            continue
+        interval = policy.tightened_interval_days if tight else policy.interval_days
+        visited = last.get(pk)
+        start = visited or created_on(created_at)
+        keep.append((pk, region_code, policy.pk, interval, visited,
+                     start + timedelta(days=interval), organisation_id, domain_mask,
+                     birth_date))
+    return keep, drop
+
+
+def _policy_for(groups: set[int], risk: str, by_group) -> VisitPolicy | None:
+    """The policy of the shortest interval among those of the person's groups (a policy
+    for a risk level applies only at that level)."""
+    candidates = [p for g in groups for p in by_group.get(g, ()) if not p.risk or p.risk == risk]
+    return min(candidates, key=lambda p: p.interval_days) if candidates else None
+
+
+def _last_visits(ids) -> dict[int, date]:
+    """Each person's latest visit, as a local date (made one here: cheaper than converting
+    every visit in the query)."""
+    return {pk: timezone.localtime(at).date() for pk, at in Visit.objects.filter(
+        _among("person_id", ids)).values_list("person_id").annotate(
+        last=Max("visited_at")).order_by()}
+
+
+class _LocalDays(dict):
+    """The local date of a time, once per distinct time: the people an import creates in
+    one chunk share their created_at."""
+
+    def __call__(self, moment: datetime) -> date:
+        day = self.get(moment)
+        if day is None:
+            day = self[moment] = timezone.localtime(moment).date()
+        return day
+
+
+def _schedules_write(rows: list[tuple]) -> None:
+    """Create or replace these schedules (rows of _SCHEDULE_ROW)."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _schedules_upsert(rows)
+    else:
+        _schedules_bulk_create(rows)
+
+
+def _schedules_upsert(rows: list[tuple]) -> None:
+    """PostgreSQL: the rows as they are, one INSERT … SELECT FROM unnest(…) ON CONFLICT DO
+    UPDATE with a column per array (no model instance, no parameter per value)."""
+    columns = [Schedule._meta.get_field(name).column for name in _SCHEDULE_ROW]
+    pgcopy.upsert_rows(Schedule._meta.db_table, columns, rows, unique=["person_id"])
+
+
+def _schedules_bulk_create(rows: list[tuple]) -> None:
+    """Any database: the same rows written by the ORM."""
+    Schedule.objects.bulk_create([Schedule(**dict(zip(_SCHEDULE_ROW, row, strict=True)))
+                                  for row in rows], batch_size=2000, update_conflicts=True,
+                                 unique_fields=["person"], update_fields=_SCHEDULE_FIELDS)
 
 
 def schedules_refresh_later() -> None:
