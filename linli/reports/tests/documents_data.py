@@ -6,7 +6,6 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import pytest
 from django.utils import timezone
 
 from conftest import make_user
@@ -58,8 +57,7 @@ def make_round(actor) -> Round:
         sections=[s["title"] for s in SECTIONS], indicators=CODES, opened_by=actor)
 
 
-@pytest.fixture
-def units(personas) -> Units:
+def make_units(personas) -> Units:
     ManualValue.objects.create(
         indicator=ManualIndicator.objects.get(code="training_sessions"),
         region=Region.objects.get(code="630102"), period_start=date(2026, 3, 1),
@@ -84,4 +82,4 @@ def docx_text(content: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-__all__ = ["CODES", "SECTIONS", "Units", "docx_text", "make_report", "make_round", "units"]
+__all__ = ["CODES", "SECTIONS", "Units", "docx_text", "make_report", "make_round", "make_units"]
