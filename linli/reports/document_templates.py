@@ -206,6 +206,21 @@ def _render_problem(error: Exception) -> str:
     return _("模板无法生成文档:%(e)s") % {"e": str(error)[:200] or type(error).__name__}
 
 
+UNPACKED_MAX = 50 * 1024 * 1024  # a template's parts together, once unzipped
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """A small zip may unpack into gigabytes; its directory says how much before anything
+    is unpacked."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(item.file_size for item in archive.infolist())
+    if unpacked > UNPACKED_MAX:
+        raise _refuse(_("模板解压后有 %(s)s,超过 %(m)s 的上限") % {
+            "s": f"{unpacked / 1024 / 1024:.0f} MB", "m": f"{UNPACKED_MAX // 1024 // 1024} MB"})
+
+
 def check_template(kind: str, content: bytes) -> None:
     """Render ``content`` with the sample; Invalid with the reason when it cannot serve."""
     try:
@@ -236,6 +251,7 @@ def template_upload(*, actor, kind: str, upload: UploadedFile) -> TemplateInfo:
             "n": (upload.name or "")[:100]})
     upload.seek(0)
     content = upload.read()
+    _check_unpacked_size(content)
     check_template(kind, content)
     _write(kind, content, {"name": (upload.name or "")[:100], "by": actor.display_name,
                            "at": timezone.now().isoformat()})

@@ -19,12 +19,13 @@ import logging
 import re
 import secrets
 from datetime import date, timedelta
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
@@ -53,6 +54,16 @@ CHARACTERS = 28  # a line of the type area (GB/T 9704: 28 characters of 3号)
 
 
 # --- the words of a document -------------------------------------------------------------
+
+def official(function):
+    """A 公文 is written in Chinese whatever language the reader's pages are in: documents
+    are made in the site's language (zh-hans), not the request's."""
+    @wraps(function)
+    def wrapped(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+    return wrapped
+
 
 def day(value: date | None) -> str:
     """2022年10月31日: Arabic numerals, no leading zero (GB/T 9704 §7.3.5.1)."""
@@ -222,6 +233,7 @@ def render_docx(source, context: dict) -> bytes:
     return buffer.getvalue()
 
 
+@official
 def report_docx(report: Report) -> bytes:
     return render_docx(template_path("report"), report_context(report))
 
@@ -231,6 +243,7 @@ def _no_fetching(url: str, *args, **kwargs):
     raise ValueError(f"the report loads no resources ({url[:60]})")
 
 
+@official
 def report_pdf(report: Report) -> bytes:
     from weasyprint import HTML  # loads Pango: only when a PDF is asked for
 
@@ -277,6 +290,7 @@ def annex_rows(rows: list[AnnexRow], unit: str = "") -> list[list]:
             for r in rows]
 
 
+@official
 def report_xlsx(report: Report) -> bytes:
     """The annex: the frozen figures once submitted (else the live ones), as numbers."""
     rows = annex.rows_for(report)
@@ -359,6 +373,7 @@ def _progress(compilation: Compilation, progress: int, step: str, **fields) -> N
         setattr(compilation, name, value)
 
 
+@official
 def compilation_build(compilation: Compilation) -> None:
     """The background task's work; a failure is recorded on the compilation."""
     try:

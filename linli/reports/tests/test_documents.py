@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
@@ -127,6 +128,23 @@ def test_a_later_change_never_alters_a_submitted_reports_document(units):
     FrozenValue.objects.filter(report=units.xining, indicator="training_sessions",
                                region=units.xining.region).update(value=17.0)
     assert "17" in [c.text for c in _document(units.xining).tables[0].rows[-1].cells]
+
+
+def test_the_document_is_in_chinese_whatever_the_page_language(units, personas, as_user,
+                                                               monkeypatch):
+    languages, context = [], documents.report_context
+
+    def spied(*args, **kwargs):
+        languages.append(translation.get_language())
+        return context(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "report_context", spied)
+    client = as_user(personas.prefecture)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("reports:report_docx", args=[units.xining.pk]),
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert languages == ["zh-hans"]
+    assert "西宁市民政局关于2026年邻里守望关爱行动总结的报告" in docx_text(response.content)
 
 
 def test_a_draft_shows_its_live_figures_and_says_so(units):

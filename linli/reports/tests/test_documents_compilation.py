@@ -54,6 +54,17 @@ def test_it_collects_every_approved_report_in_order_and_names_the_missing(built,
     assert "海南藏族自治州民政局关于" not in text  # not approved: its text is not collected
 
 
+def test_the_compilation_is_in_the_official_format_too(built):
+    document = Document(io.BytesIO(documents.stored_file(built.stored_path).read_bytes()))
+    section = document.sections[0]
+    assert [round(getattr(section, f"{side}_margin").mm) for side in (
+        "top", "bottom", "left", "right")] == [37, 35, 28, 26]
+    title = document.paragraphs[0]
+    assert title.text == "2026年邻里守望关爱行动总结汇编" and title.style.name == "Title"
+    titles = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    assert "西宁市民政局关于2026年邻里守望关爱行动总结的报告" in titles
+
+
 def _own(report):
     return {r.indicator: r for r in annex.frozen_rows(report) if r.own}
 

@@ -115,3 +115,13 @@ def test_an_unknown_kind_is_404(personas, as_user):
     assert client.get(reverse("reports:template_download", args=["other"])).status_code == 404
     with pytest.raises(Exception, match="未找到"):
         document_templates.template_restore(actor=personas.province, kind="../report")
+
+
+def test_a_template_that_unpacks_into_too_much_is_refused(personas, as_user):
+    import zipfile
+
+    buffer = io.BytesIO(_docx("x"))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.bin", b"\0" * (document_templates.UNPACKED_MAX + 1))
+    response = _upload(as_user(personas.province), buffer.getvalue())
+    assert response.status_code == 422 and "模板解压后有" in response.content.decode()
