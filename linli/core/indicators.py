@@ -47,6 +47,13 @@ class Period:
         today = today or timezone.localdate()
         return cls(date(today.year, 1, 1), today)
 
+    @classmethod
+    def quarter_before(cls, today: date | None = None) -> "Period":
+        """The last whole calendar quarter before today's."""
+        today = today or timezone.localdate()
+        first = _months_back(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), 3)
+        return cls(first, cls.month(*_months_ahead(first, 2)).end)
+
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
@@ -70,6 +77,11 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
+
+
+def _months_ahead(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
 
 
 def _months_back(day: date, months: int) -> date:

@@ -26,12 +26,13 @@ def _sees_programs(access) -> bool:
 def values_by_region(definition: ManualIndicator, region: Region, period: Period,
                      length: int) -> dict[str, float]:
     """Sum of the entries of the region's subtree, grouped by the first ``length`` digits
-    of their region: within the period for a flow, the latest entry of each entering
-    region up to the period's end for a stock."""
-    rows = ManualValue.objects.filter(indicator=definition, region_code__startswith=region.code,
-                                      period_end__lte=period.end)
+    of their region: those within the period for a flow; for a stock, the latest entry of
+    each entering region among the periods begun by the end of ours."""
+    rows = ManualValue.objects.filter(indicator=definition, region_code__startswith=region.code)
     if definition.aggregation == Aggregation.SUM:
-        rows = rows.filter(period_start__gte=period.start)
+        rows = rows.filter(period_start__gte=period.start, period_end__lte=period.end)
+    else:  # a stock: the entry of a period begun by the end of ours (a quarter in progress)
+        rows = rows.filter(period_start__lte=period.end)
     latest: dict[str, tuple] = {}
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for code, end, value in rows.order_by("period_end").values_list(
