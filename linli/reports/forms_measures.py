@@ -8,12 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.access import access_for
 from linli.accounts.roles import Bureau
 from linli.core import indicators as registry
 from linli.core.bounds import BoundedDateField
 from linli.core.forms import BootstrapMixin
 from linli.core.pickers import PickerField, PickerForm, RegionPicker, register
-from linli.regions.models import Level
+from linli.regions.models import Level, Region
 from linli.reports import figures
 from linli.reports.models import Aggregation, Direction, ManualIndicator, Measure
 
@@ -31,6 +32,14 @@ class _RegionsDownTo(RegionPicker):
 
     def exact(self, actor, text, **options):
         return [r for r in super().exact(actor, text, **options) if r.level <= self.deepest]
+
+    def missing(self, actor, key, *, label, **options):
+        region = Region.objects.filter(code=self.parse_key(key) or "").first()
+        if region is not None and region.level > self.deepest and access_for(actor).covers(
+                region.code):
+            return _("请选择%(l)s或以上的区划,不能选“%(r)s”") % {
+                "l": Level(self.deepest).label, "r": region.name}
+        return super().missing(actor, key, label=label, **options)
 
 
 @register
