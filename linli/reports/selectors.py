@@ -18,7 +18,7 @@ from linli.accounts.access import Access, access_for
 from linli.accounts.roles import Domain, Perm, Role
 from linli.core.errors import NotFound
 from linli.regions.models import PROVINCE_CODE, Level
-from linli.reports.models import Report, ReportStatus, Round
+from linli.reports.models import EDITABLE_STATUSES, Report, ReportStatus, Round, RoundStatus
 
 
 def _visible_q(access: Access) -> Q:
@@ -199,3 +199,47 @@ def owns_round(actor, round: Round) -> bool:
     access = access_for(actor)
     return any(m.role == Role.PROVINCE_BUREAU and m.bureau == round.owner_bureau
                for m in access.memberships)
+
+
+# --- the work waiting for the actor ---------------------------------------------------------
+
+def _staff_q(access: Access) -> Q:
+    """The reports the actor writes (as ``is_unit_staff``), as a filter."""
+    query = Q(pk__in=[])
+    if not access.can(Perm.EDIT):
+        return query
+    for m in access.memberships:
+        if m.role == Role.PROVINCE_BUREAU:
+            query |= Q(bureau=m.bureau)
+        elif m.role in (Role.PREFECTURE_BUREAU, Role.COUNTY_BUREAU):
+            query |= Q(bureau="", region_code=m.region_code)
+    return query
+
+
+def _review_q(access: Access) -> Q:
+    """The reports the actor approves (as ``is_reviewer``), as a filter."""
+    query = Q(pk__in=[])
+    if not access.can(Perm.REVIEW):
+        return query
+    county = Q(bureau="", region__level=Level.COUNTY)
+    for m in access.memberships:
+        if m.role == Role.PREFECTURE_BUREAU:
+            query |= county & Q(region_code__startswith=m.region_code)
+        elif m.role == Role.PROVINCE_BUREAU and m.region_code == PROVINCE_CODE:
+            query |= Q(round__owner_bureau=m.bureau) & ~county
+    return query
+
+
+def reports_to_review(*, actor) -> QuerySet[Report]:
+    access = access_for(actor)
+    return (reports_visible(actor=access).filter(_review_q(access),
+                                                 status=ReportStatus.SUBMITTED)
+            .order_by("submitted_at", "id"))
+
+
+def reports_to_submit(*, actor) -> QuerySet[Report]:
+    """The actor's own reports of open rounds not yet submitted (drafts and returned)."""
+    access = access_for(actor)
+    return (reports_visible(actor=access).filter(
+        _staff_q(access), status__in=EDITABLE_STATUSES, round__status=RoundStatus.OPEN)
+        .order_by("round__deadline", "id"))

@@ -248,3 +248,64 @@ def test_the_report_page_takes_a_bounded_number_of_queries(personas, as_user, op
     client.get(_url("report", opened.prefecture))
     with django_assert_max_num_queries(40):
         assert client.get(_url("report", opened.prefecture)).status_code == 200
+
+
+def test_the_list_puts_the_reports_waiting_for_the_user_on_top(personas, as_user, opened):
+    page = as_user(personas.county).get(reverse("reports:rounds")).content.decode()
+    waiting = re.search(r'id="waiting-reports">(.*?)</table>', page, re.S).group(1)
+    assert "城东区民政局" in waiting and "待报送" in waiting
+    submit(personas.county, opened.county)
+    page = as_user(personas.county).get(reverse("reports:rounds")).content.decode()
+    assert 'id="waiting"' not in page
+    page = as_user(personas.prefecture).get(reverse("reports:rounds")).content.decode()
+    waiting = re.search(r'id="waiting-reports">(.*?)</table>', page, re.S).group(1)
+    assert waiting.count("<tr>") == 1 + 2 and "待审核" in waiting and "西宁市民政局" in waiting
+
+
+def test_the_home_page_counts_the_reports_to_review_and_to_submit(personas, opened):
+    from linli.accounts.access import access_for
+    from linli.reports.round_todos import review_todo, submit_todo
+
+    assert submit_todo(access_for(personas.county)).count == 1
+    assert review_todo(access_for(personas.county)) is None
+    submit(personas.county, opened.county)
+    assert submit_todo(access_for(personas.county)) is None
+    assert review_todo(access_for(personas.prefecture)).count == 1
+    assert review_todo(access_for(personas.province)) is None  # a county's is the prefecture's
+    submit(personas.province_elderly, opened.bureau)
+    assert review_todo(access_for(personas.province)).count == 1
+    assert review_todo(access_for(personas.province_elderly)) is None
+
+
+def test_the_review_and_staff_filters_agree_with_the_rules(personas, opened):
+    from linli.reports.selectors import (
+        is_reviewer,
+        is_unit_staff,
+        reports_to_review,
+        reports_to_submit,
+    )
+
+    Report.objects.filter(round=opened.round).update(status=ReportStatus.SUBMITTED)
+    users = [personas.province, personas.province_elderly, personas.prefecture, personas.county,
+             personas.other_county, personas.auditor, opened.other_prefecture_user]
+    reports = list(Report.objects.filter(round=opened.round).select_related("region", "round"))
+    for user in users:
+        assert set(reports_to_review(actor=user)) == {
+            r for r in reports if is_reviewer(user, r)}, user
+    Report.objects.filter(round=opened.round).update(status=ReportStatus.DRAFT)
+    for user in users:
+        assert set(reports_to_submit(actor=user)) == {
+            r for r in reports if is_unit_staff(user, r)}, user
+
+
+def test_the_list_and_the_round_take_a_bounded_number_of_queries(
+        personas, as_user, opened, django_assert_max_num_queries):
+    from linli.reports.tests.rounds_fixtures import open_round
+
+    open_round(personas.province, counties=False)
+    client = as_user(personas.province)
+    client.get(reverse("reports:rounds"))
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("reports:rounds")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("reports:round", args=[opened.round.pk])).status_code == 200

@@ -4,6 +4,7 @@ report with its sections, annex, events and the steps the user may take."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +22,8 @@ from linli.reports.selectors import (
     may_open_rounds,
     owns_round,
     report_get,
+    reports_to_review,
+    reports_to_submit,
     round_completeness,
     round_get,
     round_reports,
@@ -29,6 +32,7 @@ from linli.reports.selectors import (
     unit_level,
 )
 
+WAITING_SHOWN = 50  # the reports waiting for the user, on top of the rounds list
 STATUS_COLOURS = {ReportStatus.DRAFT: "secondary", ReportStatus.SUBMITTED: "primary",
                   ReportStatus.APPROVED: "success", ReportStatus.RETURNED: "warning"}
 
@@ -39,7 +43,10 @@ def round_list(request):
     lines = rounds_completeness(actor=request.user, rounds=list(page.object_list))
     return render(request, "reports/rounds/round_list.html", {
         "page": page, "rows": [(r, lines[r.pk][-1]) for r in page.object_list],
-        "may_open": may_open_rounds(request.user)})
+        "may_open": may_open_rounds(request.user),
+        "to_review": list(reports_to_review(actor=request.user)[:WAITING_SHOWN]),
+        "to_submit": list(reports_to_submit(actor=request.user)[:WAITING_SHOWN]),
+        "today": timezone.localdate()})
 
 
 @require_perm(Perm.VIEW)
