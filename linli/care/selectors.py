@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
@@ -22,6 +23,25 @@ def services(*, actor, person=None) -> QuerySet[ServiceRecord]:
     if person is not None:
         rows = rows.filter(person=person)
     return rows.select_related("person", "organisation", "volunteer").order_by("-served_at")
+
+
+def services_between(*, actor, start: datetime, end: datetime,
+                     within: str = "") -> QuerySet[ServiceRecord]:
+    """Services from ``start`` up to (not including) ``end`` in the region ``within`` (where
+    they were delivered), to people the actor may see; no joins beyond the scope's."""
+    rows = ServiceRecord.objects.filter(served_at__gte=start, served_at__lt=end)
+    if within:
+        rows = rows.filter(region_code__startswith=within)
+    return visible(rows, actor, "person__")
+
+
+def meals_between(*, actor, start: date, end: date, within: str = "") -> QuerySet[Meal]:
+    """Meal rows served from ``start`` to ``end`` (both inclusive) in the region ``within``,
+    to people the actor may see (a row counts ``count`` meals)."""
+    rows = Meal.objects.filter(served_on__gte=start, served_on__lte=end)
+    if within:
+        rows = rows.filter(region_code__startswith=within)
+    return visible(rows, actor, "person__")
 
 
 def canteens(*, actor) -> QuerySet[Canteen]:

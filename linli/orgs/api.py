@@ -6,6 +6,8 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
+from linli.accounts.access import access_for
+from linli.core import indicators as registry
 from linli.core.api_support import (
     Count,
     Day,
@@ -15,6 +17,9 @@ from linli.core.api_support import (
     RegionFilter,
     text,
 )
+from linli.core.errors import NotFound
+from linli.core.figures import with_goals
+from linli.core.indicators import Period
 from linli.orgs import exporters, selectors, services
 from linli.orgs.models import (
     Category,
@@ -213,15 +218,23 @@ class CoverageOut(Schema):
     region_name: str
     townships: int
     stations: int
-    rate: float
-    meets_target: bool
+    rate: float  # 0-1
+    target: float | None = Field(None, description="目标覆盖率(%),按 reports.Target 设定")
+    target_source: str = ""
+    meets_target: bool | None = Field(None, description="无目标或无乡镇(街道)时为 null")
 
 
 @router.get("/stations/coverage", response=list[CoverageOut],
-            summary="乡镇(街道)社工站覆盖率(目标 ≥ 70%)")
+            summary="乡镇(街道)社工站覆盖率(对照所设目标)")
 def station_coverage(request, region: RegionFilter = ""):
     root = region_or_root(actor=request.auth, code=region)
-    return [{"region_code": c.region.code, "region_name": c.region.name,
-             "townships": c.townships, "stations": c.stations, "rate": round(c.rate, 4),
-             "meets_target": c.meets_target}
-            for c in selectors.station_coverage(actor=request.auth, region=root)]
+    indicator = registry.get("station_coverage")
+    if not indicator.available(access_for(request.auth)):
+        raise NotFound()
+    rows = with_goals(indicator, indicator.compute(request.auth, root, Period.this_month()))
+    return [{"region_code": r.value.region.code, "region_name": r.value.region.name,
+             "townships": r.value.parts[1], "stations": r.value.parts[0],
+             "rate": round(r.value.parts[0] / r.value.parts[1], 4) if r.value.parts[1] else 0.0,
+             "target": r.goal.value if r.goal else None,
+             "target_source": r.goal.source if r.goal else "", "meets_target": r.met}
+            for r in rows]

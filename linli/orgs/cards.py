@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.access import Access
 from linli.core.dashboard import Card, Todo
+from linli.core.figures import goal_of, target_shown
 from linli.orgs import selectors
-from linli.orgs.models import Status
+from linli.orgs.indicators import ORGS_ACTIVE, PER_RURAL, PER_URBAN, STATION_COVERAGE
 from linli.regions.models import Level
 from linli.regions.selectors import region_roots
 
@@ -22,29 +23,38 @@ def organisations_card(access: Access) -> Card | None:
     root = _root(access)
     if root is None:
         return None
-    density = selectors.organisation_density(actor=access, region=root)[0]
-    active = selectors.organisation_list(actor=access).filter(status=Status.ACTIVE).count()
+    active = ORGS_ACTIVE.at(access, root)
     rows = []
-    if density.urban_communities:
-        rows.append((_("每个城镇社区(目标 ≥ %(n)d)") % {"n": selectors.URBAN_TARGET},
-                     f"{density.per_urban:.1f}"))
-    if density.rural_communities:
-        rows.append((_("每个农村社区(目标 ≥ %(n)d)") % {"n": selectors.RURAL_TARGET},
-                     f"{density.per_rural:.1f}"))
-    return Card(title=_("在册社会组织"), value=f"{active:,}", unit=_("个"),
+    for indicator, label in ((PER_URBAN, _("每个城镇社区")), (PER_RURAL, _("每个农村社区"))):
+        value = indicator.at(access, root)
+        if value.parts[1]:  # the region has communities of this kind
+            goal = goal_of(access, indicator.key, root)
+            rows.append((_with_target(label, indicator, goal), indicator.shown(value.value)))
+    return Card(title=_("在册社会组织"), value=f"{active.value:,.0f}", unit=_("个"),
                 url=reverse("orgs:indicators"), rows=rows)
+
+
+def _with_target(label: str, indicator, goal) -> str:
+    if goal is None:
+        return label
+    return _("%(label)s(目标 %(target)s)") % {"label": label,
+                                               "target": target_shown(indicator, goal)}
 
 
 def stations_card(access: Access) -> Card | None:
     root = _root(access)
     if root is None or root.level > Level.TOWNSHIP:
         return None
-    coverage = selectors.station_coverage(actor=access, region=root)[0]
-    return Card(title=_("乡镇(街道)社工站覆盖率"), value=f"{coverage.rate:.0%}",
-                target="≥ 70%", below=not coverage.meets_target, url=reverse("orgs:stations"),
-                rows=[(_("已建成"), f"{coverage.stations}"),
-                      (_("乡镇(街道)"), f"{coverage.townships}")],
-                note=_("已达标") if coverage.meets_target else _("未达标"))
+    indicator = STATION_COVERAGE
+    coverage = indicator.at(access, root)
+    goal = goal_of(access, indicator.key, root)
+    met = goal.met_by(coverage.value) if goal else None
+    return Card(title=str(indicator.label), value=indicator.shown(coverage.value),
+                target=target_shown(indicator, goal), below=met is False,
+                url=reverse("orgs:stations"),
+                rows=[(_("已建成"), f"{coverage.parts[0]}"),
+                      (_("乡镇(街道)"), f"{coverage.parts[1]}")],
+                note={True: _("已达标"), False: _("未达标"), None: ""}[met])
 
 
 def _filing_counts(access: Access) -> tuple[int, int]:

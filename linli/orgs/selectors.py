@@ -1,15 +1,17 @@
 """Reads of the orgs app, each scoped to the asking user (region, domain, organisation)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Value as V
+from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Domain, Perm
 from linli.core.errors import NotFound
+from linli.core.figures import children_of, day_end
 from linli.core.pinyin import name_search_q
 from linli.orgs.models import (
     Filing,
@@ -23,6 +25,7 @@ from linli.orgs.models import (
     Status,
     TaxQualification,
     Volunteer,
+    VolunteerMembership,
 )
 from linli.orgs.services import is_filing_body
 from linli.regions.models import CODE_LENGTHS, Level, Region, VillageKind
@@ -138,10 +141,55 @@ def filings_per_month(*, actor, months: int = 12) -> list[tuple[str, int]]:
     return [(label, counts.get(label, 0)) for label in labels]
 
 
-# --- indicators -------------------------------------------------------------------------
+# --- indicators: what each registered figure (orgs.indicators) counts ----------------------
+#
+# A stock is counted as it stood at the end of a day. The registry keeps dates where the
+# record has them (filed_on, opened_on, started_on, valid_until); a status has none, so for a
+# day in the past it is read from the record's history (django-simple-history) — only for
+# the records changed since that day, the others still have it.
 
-STATION_TARGET = 0.70  # measure 八: 乡镇(街道)社工站覆盖率达 70 %
-URBAN_TARGET, RURAL_TARGET = 10, 5  # 民发〔2017〕191号: per urban / rural community
+
+def _as_of(rows: QuerySet, field: str, on: date) -> QuerySet:
+    """``rows`` with ``then``: the value of ``field`` at the end of ``on``. A record with no
+    history row after that day has it still; one changed since reads it from its last
+    history row up to that day, or keeps today's when its history starts later (a record
+    imported or seeded before its history was written)."""
+    after = day_end(on)
+    history = rows.model.history.model.objects
+    changed = history.filter(history_date__gte=after).values("id")
+    before = (history.filter(id=OuterRef("pk"), history_date__lt=after)
+              .order_by("-history_date", "-history_id").values(field)[:1])
+    return rows.alias(then=Case(When(pk__in=changed, then=Coalesce(Subquery(before), F(field))),
+                                default=F(field)))
+
+
+def _active_on(orgs: QuerySet[Organisation], on: date | None) -> QuerySet[Organisation]:
+    """在册 (正常) at the end of ``on``: started by then — 备案 (filed_on), else founded, else
+    entered — and 正常 then."""
+    if on is None or on >= timezone.localdate():
+        return orgs.filter(status=Status.ACTIVE)
+    started = Coalesce("filed_on", "founded_on", TruncDate("created_at"))
+    return _as_of(orgs.alias(started_on=started).filter(started_on__lte=on), "status",
+                  on).filter(then=Status.ACTIVE)
+
+
+def organisations_at(*, actor, on: date | None = None) -> QuerySet[Organisation]:
+    """The organisations 在册 at the end of ``on`` (today when None), scoped to the actor:
+    the one queryset every count of organisations starts from (no ordering, no joins)."""
+    return _active_on(Organisation.objects.filter(organisation_scope_q(actor)), on)
+
+
+def filings_approved(*, actor, start: datetime, end: datetime) -> QuerySet[Filing]:
+    """成立备案 approved from ``start`` up to (not including) ``end``: the newly filed."""
+    return Filing.objects.filter(_filing_scope(actor), kind=FilingKind.ESTABLISH,
+                                 status=FilingStatus.APPROVED, decided_at__gte=start,
+                                 decided_at__lt=end)
+
+
+def filings_overdue_now(*, actor) -> QuerySet[Filing]:
+    """filings_overdue without its joins and ordering, for counting."""
+    return Filing.objects.filter(_filing_scope(actor), status=FilingStatus.SUBMITTED,
+                                 due_on__lt=timezone.localdate())
 
 
 @dataclass
@@ -154,32 +202,40 @@ class Coverage:
     def rate(self) -> float:
         return self.stations / self.townships if self.townships else 0.0
 
-    @property
-    def meets_target(self) -> bool:
-        return self.rate >= STATION_TARGET
+
+def stations_open(*, on: date | None = None) -> QuerySet[SocialWorkStation]:
+    """Built 社工站, those built by the end of ``on`` when given (a station without its
+    date counts from whenever it was entered as built)."""
+    stations = SocialWorkStation.objects.filter(established=True)
+    if on is not None:
+        stations = stations.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on))
+    return stations
 
 
-def _child_prefix_counts(queryset, field: str, length: int) -> dict[str, int]:
-    rows = queryset.annotate(p=Substr(field, 1, length)).values("p").annotate(n=Count("id"))
-    return {row["p"]: row["n"] for row in rows.order_by()}
-
-
-def station_coverage(*, actor, region: Region) -> list[Coverage]:
-    """Coverage of the region itself, then of each child down to county level."""
+def station_coverage(*, actor, region: Region, on: date | None = None) -> list[Coverage]:
+    """Coverage of the region itself, then of each child down to county level, with the
+    stations built by the end of ``on`` (all built ones when None)."""
     if not access_for(actor).covers(region.code) or _org_access(actor) is None:
         raise NotFound()
-    rows = [region]
-    if region.level < Level.COUNTY:
-        rows += list(region.children.order_by("code"))
+    rows = [region, *children_of(region, lowest=Level.COUNTY)[0]]
     length = CODE_LENGTHS[rows[-1].level]
     townships = Region.objects.filter(level=Level.TOWNSHIP, code__startswith=region.code)
-    stations = SocialWorkStation.objects.filter(established=True,
-                                                region_code__startswith=region.code)
-    by_child = _child_prefix_counts(townships, "code", length)
-    done_child = _child_prefix_counts(stations, "region_code", length)
+    stations = stations_open(on=on).filter(region_code__startswith=region.code)
+    by_child, done_child = {}, {}
+    for row in _tagged("t", townships, "code", length).union(
+            _tagged("s", stations, "region_code", length), all=True):
+        (by_child if row["tag"] == "t" else done_child)[row["p"]] = row["n"]
     result = [Coverage(region, sum(by_child.values()), sum(done_child.values()))]
     result += [Coverage(r, by_child.get(r.code, 0), done_child.get(r.code, 0)) for r in rows[1:]]
     return result
+
+
+def _tagged(tag: str, rows: QuerySet, code: str, length: int, kind: str = "") -> QuerySet:
+    """``rows`` counted per code prefix (and urban/rural, given ``kind``), each row tagged:
+    two such counts go in one UNION ALL query (the same columns in the same order)."""
+    return (rows.annotate(tag=V(tag), p=Substr(code, 1, length),
+                          vkind=F(kind) if kind else V(""))
+            .values("tag", "p", "vkind").annotate(n=Count("id")).order_by())
 
 
 @dataclass
@@ -199,26 +255,21 @@ class Density:
         return self.rural_orgs / self.rural_communities if self.rural_communities else 0.0
 
 
-def organisation_density(*, actor, region: Region) -> list[Density]:
-    """Active community organisations per urban/rural community, for the region and its
-    children (organisations counted where they work: a village-level region)."""
+def organisation_density(*, actor, region: Region, on: date | None = None) -> list[Density]:
+    """Community organisations 在册 at the end of ``on`` (today when None) per urban/rural
+    community, for the region and its children (organisations counted where they work: a
+    village-level region)."""
     if not access_for(actor).covers(region.code) or _org_access(actor) is None:
         raise NotFound()
-    children = list(region.children.order_by("code")) if region.level < Level.TOWNSHIP else []
-    length = CODE_LENGTHS[children[0].level] if children else len(region.code)
+    children, length = children_of(region, lowest=Level.TOWNSHIP)
     villages = Region.objects.filter(level=Level.VILLAGE, code__startswith=region.code)
-    orgs = Organisation.objects.filter(kind=Kind.COMMUNITY, status=Status.ACTIVE,
-                                       region__level=Level.VILLAGE,
-                                       region_code__startswith=region.code)
-    # two grouped queries: communities and organisations per (child prefix, urban/rural)
+    orgs = _active_on(Organisation.objects.filter(kind=Kind.COMMUNITY, region__level=Level.VILLAGE,
+                                                  region_code__startswith=region.code), on)
+    # one query: communities and organisations per (child prefix, urban/rural), side by side
     tallies = {("v", k): {} for k in VillageKind} | {("o", k): {} for k in VillageKind}
-    for tag, rows in (
-            ("v", villages.annotate(p=Substr("code", 1, length)).values("p", "village_kind")),
-            ("o", orgs.annotate(p=Substr("region_code", 1, length))
-             .values("p", "region__village_kind"))):
-        for row in rows.annotate(n=Count("id")).order_by():
-            kind = row.get("village_kind", row.get("region__village_kind"))
-            tallies[(tag, kind)][row["p"]] = row["n"]
+    for row in _tagged("v", villages, "code", length, "village_kind").union(
+            _tagged("o", orgs, "region_code", length, "region__village_kind"), all=True):
+        tallies[(row["tag"], row["vkind"])][row["p"]] = row["n"]
 
     def density(r: Region, key) -> Density:
         return Density(r, *(sum(v for p, v in tallies[(t, k)].items() if key(p))
@@ -228,6 +279,59 @@ def organisation_density(*, actor, region: Region) -> list[Density]:
     result = [density(region, lambda p: True)]
     result += [density(child, lambda p, c=child.code: p == c) for child in children]
     return result
+
+
+def incubation_bases_open(*, actor, on: date) -> QuerySet[IncubationBase]:
+    """孵化基地 opened by the end of ``on`` (one without its date counts from its entry)."""
+    access = _org_access(actor)
+    if access is None:
+        return IncubationBase.objects.none()
+    return IncubationBase.objects.filter(access.scope_q("region_code", "operator_id")).filter(
+        Q(opened_on__isnull=True) | Q(opened_on__lte=on))
+
+
+def _incubation_rows(actor) -> QuerySet[Incubation]:
+    access = _org_access(actor)
+    if access is None:
+        return Incubation.objects.none()
+    return Incubation.objects.filter(access.scope_q("region_code", "organisation_id"))
+
+
+def incubating_on(*, actor, on: date) -> QuerySet[Incubation]:
+    """入孵 by ``on`` and not yet out of it (an organisation leaves on its 出孵日期)."""
+    return _incubation_rows(actor).filter(started_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+def incubations_started(*, actor, start: date, end: date) -> QuerySet[Incubation]:
+    """入孵 from ``start`` to ``end``, both inclusive."""
+    return _incubation_rows(actor).filter(started_on__gte=start, started_on__lte=end)
+
+
+def tax_qualified_on(*, actor, kind: str, on: date) -> QuerySet[TaxQualification]:
+    """Qualifications of ``kind`` valid on ``on`` (both ends of their validity inclusive)."""
+    access = _org_access(actor)
+    if access is None:
+        return TaxQualification.objects.none()
+    return TaxQualification.objects.filter(access.scope_q("region_code", "organisation_id"),
+                                           kind=kind, valid_from__lte=on, valid_until__gte=on)
+
+
+def volunteers_on(*, actor, on: date | None = None) -> QuerySet[Volunteer]:
+    """志愿者与社工 在册 at the end of ``on`` (today when None): the people volunteer_list
+    shows, without its joins (an organisation's own through EXISTS, not DISTINCT)."""
+    access = _org_access(actor)
+    if access is None:
+        return Volunteer.objects.none()
+    scope = access.region_q()
+    if access.organisation_ids:
+        scope |= Q(Exists(VolunteerMembership.objects.filter(
+            volunteer=OuterRef("pk"), organisation_id__in=sorted(access.organisation_ids),
+            left_on__isnull=True)))
+    people = Volunteer.objects.filter(scope)
+    if on is None or on >= timezone.localdate():
+        return people.filter(is_active=True)
+    return _as_of(people.filter(created_at__lt=day_end(on)), "is_active", on).filter(then=True)
 
 
 def stations_list(*, actor) -> QuerySet[SocialWorkStation]:

@@ -12,8 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.core import confirm
+from linli.core import indicators as registry
 from linli.core.bounds import is_ascii_number
 from linli.core.errors import Conflict, Invalid, NotFound
+from linli.core.figures import Shown, with_goals
+from linli.core.indicators import Period
 from linli.core.tabs import first_with_work
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.orgs import attachments, documents, exporters, selectors, services, support_services
@@ -419,15 +422,24 @@ def attachment_remove(request, pk: int):
 
 # --- support structures -----------------------------------------------------------------
 
+def _figure(request, key: str, region, period: Period | None = None) -> list[Shown]:
+    """A registered figure for the region and each child, each with its target."""
+    indicator = registry.get(key)
+    if not indicator.available(access_for(request.user)):
+        raise NotFound()
+    return with_goals(indicator, indicator.compute(request.user, region,
+                                                   period or Period.this_month()))
+
+
 @require_perm(Perm.VIEW)
 def stations(request):
     region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
-    coverage = selectors.station_coverage(actor=request.user, region=region)
+    coverage = _figure(request, "station_coverage", region)
     listed = selectors.stations_list(actor=request.user).filter(
         region_code__startswith=region.code)
     return render(request, "orgs/stations.html", {
-        "region": region, "coverage": coverage, "page": paginate(request, listed),
-        "target": selectors.STATION_TARGET, "can_edit": selectors.can_edit_orgs(request.user)})
+        "region": region, "coverage": coverage, "goal": coverage[0].goal,
+        "page": paginate(request, listed), "can_edit": selectors.can_edit_orgs(request.user)})
 
 
 @require_perm(Perm.EDIT)
@@ -548,13 +560,18 @@ def volunteer_detail(request, pk: int):
 
 @require_perm(Perm.VIEW)
 def indicators(request):
+    """民发〔2017〕191号's organisations per community, 社工站 coverage and the newly filed
+    each month: registered figures, with the targets set for each region."""
     region = region_or_root(actor=request.user, code=request.GET.get("region", ""))
+    urban, rural = (_figure(request, key, region) for key in ("orgs_per_urban", "orgs_per_rural"))
+    filed = registry.get("filings_approved")
+    months = [(f"{p.start:%Y-%m}", f"{filed.at(request.user, region, p).value:,.0f}")
+              for p in Period.this_month().months_back(12)]
     return render(request, "orgs/indicators.html", {
-        "region": region,
-        "density": selectors.organisation_density(actor=request.user, region=region),
-        "coverage": selectors.station_coverage(actor=request.user, region=region),
-        "months": selectors.filings_per_month(actor=request.user),
-        "urban_target": selectors.URBAN_TARGET, "rural_target": selectors.RURAL_TARGET,
-        "station_target": selectors.STATION_TARGET})
+        "region": region, "density": list(zip(urban, rural, strict=True)),
+        "goals": [(registry.get(key).label, rows[0]) for key, rows in
+                  (("orgs_per_urban", urban), ("orgs_per_rural", rural))],
+        "coverage": _figure(request, "station_coverage", region),
+        "months": months})
 
 

@@ -1,30 +1,109 @@
-"""The people app's figures per region (core.indicators): people in care."""
+"""The people app's figures per region (core.indicators): people in care, by risk and by
+group, as they stood at the end of the period, each in one grouped query over the people
+the actor may see (their region, organisation and data domains)."""
 
+from django.core.cache import cache
 from django.db.models import Count
-from django.db.models.functions import Substr
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.roles import Domain
 from linli.core.dashboard import Topic
-from linli.core.indicators import COUNT, Indicator, Value, register
-from linli.people.models import Person, PersonStatus
-from linli.people.selectors import visible
-from linli.regions.models import CODE_LENGTHS, Level
+from linli.core.figures import counts
+from linli.core.indicators import COUNT, Indicator, Value, register, register_provider
+from linli.people.models import Group, Risk
+from linli.people.selectors import group_members_on, people_in_care_on
+
+PEOPLE = _("人")
+IN_CARE_NOTE = _("期末在册(未销册)的关爱对象人数,按其所在村(社区)统计:登记于期末之前、"
+            "期末时尚未销册。")
 
 
-def people_in_care(actor, region, period) -> list[Value]:
-    """在册关爱对象 of the region and of each child, in one grouped query over the people
-    the actor may see."""
-    children = list(region.children.order_by("code")) if region.level < Level.VILLAGE else []
-    length = CODE_LENGTHS[region.level + 1] if children else len(region.code)
-    rows = (visible(Person.objects.filter(status=PersonStatus.ACTIVE), actor, within=region.code)
-            .annotate(p=Substr("region_code", 1, length)).values("p")
-            .annotate(n=Count("id")).order_by())
-    by = {row["p"]: row["n"] for row in rows}
-    total = sum(by.values())
-    return [Value(region, total), *(Value(c, by.get(c.code, 0)) for c in children)]
+def _sees_people(access) -> bool:
+    return access.sees_personal_data
 
 
-register(Indicator(
-    "people_in_care", _("在册关爱对象"), Topic.CARE, people_in_care,
-    available=lambda access: access.sees_personal_data, kind=COUNT, unit=_("人"), measure=1,
-    personal=True, order=20, note=_("在册(未销册)的关爱对象人数,按其所在村(社区)统计。")))
+def _in_care(**where):
+    def compute(actor, region, period) -> list[Value]:
+        people = people_in_care_on(actor=actor, on=period.end, within=region.code).filter(
+            **where)
+        return counts(region, people)
+    return compute
+
+
+def _people(key: str, label, compute, *, available=_sees_people, measure: int = 1,
+            order: int, note) -> Indicator:
+    return Indicator(key, label, Topic.CARE, compute, available=available, kind=COUNT,
+                     unit=PEOPLE, measure=measure, personal=True, order=order, note=note)
+
+
+IN_CARE = register(_people("people_in_care", _("在册关爱对象"), _in_care(), order=20,
+                           note=IN_CARE_NOTE))
+HIGH_RISK = register(_people(
+    "people_high_risk", _("高风险关爱对象"), _in_care(risk=Risk.HIGH), order=21,
+    note=_("期末在册、风险等级为高风险的关爱对象(风险等级按当前记录)。")))
+MEDIUM_RISK = register(_people(
+    "people_medium_risk", _("重点关爱对象"), _in_care(risk=Risk.MEDIUM), order=22,
+    note=_("期末在册、风险等级为重点的关爱对象(风险等级按当前记录)。")))
+
+
+# --- people by group: the groups are data (people.Group rows) --------------------------------
+#
+# One indicator per group, built by a provider on each read of the registry from a cached
+# list of the rows (as the hand-entered figures are). A group counts its own members and
+# those of the groups below it (特殊困难老年人 counts 独居、空巢 … too), each person once.
+# Its measure follows its domain: the elderly are measure 五's, children 六's, social
+# assistance 二's, left-behind women and migrant workers 七's, the other priority groups 一's.
+
+GROUPS_KEY = "linli:people-groups"
+DOMAIN_MEASURES = {Domain.ELDERLY: 5, Domain.CHILDREN: 6, Domain.PRISONERS_CHILDREN: 6,
+                   Domain.TROUBLED_YOUTH: 6, Domain.ASSISTANCE: 2}
+GROUP_MEASURES = {"women_left_behind": 7, "migrant_worker": 7}  # 清单式服务 of measure 七
+
+
+def _members(codes: list[str]):
+    def compute(actor, region, period) -> list[Value]:
+        rows = group_members_on(actor=actor, codes=codes, on=period.end, within=region.code)
+        return counts(region, rows, "person__region_code", Count("person_id", distinct=True))
+    return compute
+
+
+def _sees(domain: str):
+    return lambda access: access.sees_domain(domain)
+
+
+def _groups() -> list[tuple[str, str, str, int, list[str]]]:
+    """(code, name, domain, order, codes counted) of every group, from the cache."""
+    groups = cache.get(GROUPS_KEY)
+    if groups is None:
+        rows = list(Group.objects.order_by("order", "code").values_list(
+            "code", "name", "domain", "order", "parent__code"))
+        below: dict[str, list[str]] = {}
+        for code, _name, _domain, _order, parent in rows:
+            if parent:
+                below.setdefault(parent, []).append(code)
+
+        def tree(code: str) -> list[str]:
+            return [code, *(c for child in below.get(code, []) for c in tree(child))]
+
+        groups = [(code, name, domain, order, tree(code))
+                  for code, name, domain, order, _parent in rows]
+        cache.set(GROUPS_KEY, groups, 300)
+    return groups
+
+
+def group_indicators() -> list[Indicator]:
+    return [_people(f"people_{code}", name, _members(codes), available=_sees(domain),
+                    measure=GROUP_MEASURES.get(code, DOMAIN_MEASURES.get(domain, 1)),
+                    order=100 + order,
+                    note=_("期末在册、期末时属于该类别(含其下级类别)的关爱对象,每人计一次。"))
+            for code, name, domain, order, codes in _groups()]
+
+
+def _forget_groups(**_kwargs) -> None:
+    cache.delete(GROUPS_KEY)
+
+
+register_provider(group_indicators)
+post_save.connect(_forget_groups, sender=Group, dispatch_uid="people-groups-save")
+post_delete.connect(_forget_groups, sender=Group, dispatch_uid="people-groups-delete")

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import ALL_DOMAINS, SENSITIVE_MASK, Domain, domain_mask
 from linli.core.bounds import ID_MAX
 from linli.core.errors import NotFound
+from linli.core.figures import day_end
 from linli.core.pinyin import name_search_q
 from linli.people.models import GroupMembership, Person, PersonStatus
 from linli.regions.models import Level, Region
@@ -147,6 +148,33 @@ def people_list(*, actor, filters: PeopleFilter | None = None) -> QuerySet[Perso
     ).order_by("region_code", "name", "pk")
 
 
+# --- what the registered figures (people.indicators) count ---------------------------------
+
+def in_care_q(on: date | None = None, prefix: str = "") -> Q:
+    """在册 at the end of ``on`` (today when None): registered by then and not closed by
+    then — a person closed on a day is out of care from that day."""
+    if on is None or on >= timezone.localdate():
+        return Q(**{f"{prefix}status": PersonStatus.ACTIVE})
+    registered = Q(**{f"{prefix}created_at__lt": day_end(on)})
+    open_now = Q(**{f"{prefix}status": PersonStatus.ACTIVE, f"{prefix}closed_on__isnull": True})
+    return registered & (open_now | Q(**{f"{prefix}closed_on__gt": on}))
+
+
+def people_in_care_on(*, actor, on: date | None = None, within: str = "") -> QuerySet[Person]:
+    """The people in care at the end of ``on`` the actor may see (no ordering, no joins)."""
+    return visible(Person.objects.filter(in_care_q(on)), actor, within=within)
+
+
+def group_members_on(*, actor, codes: list[str], on: date | None = None,
+                     within: str = "") -> QuerySet[GroupMembership]:
+    """Memberships of the groups ``codes`` current at the end of ``on`` (started by then,
+    ending that day or later), of people in care then whom the actor may see."""
+    on = on or timezone.localdate()
+    rows = GroupMembership.objects.filter(in_care_q(on, "person__"), group__code__in=codes,
+                                          started_on__lte=on).exclude(ended_on__lt=on)
+    return visible(rows, actor, "person__", within=within)
+
+
 def to_complete_q() -> Q:
     """People whose record an import left to complete: placed at their township because
     their village could not be found, or in a group that needs a criterion (事实无人抚养
@@ -161,6 +189,16 @@ def to_complete_count(*, actor) -> int:
     """How many of the actor's people are on the to-complete list (shown beside it)."""
     return visible_people(actor).filter(status=PersonStatus.ACTIVE).filter(
         to_complete_q()).count()
+
+
+def completion_counts(*, actor, to_complete: bool = True) -> dict[str, int]:
+    """The home page's counts of records to complete, in one query: people in care without
+    an identity number, and (when asked: it costs a look at each person's groups) those on
+    the to-complete list (to_complete_count)."""
+    counts = {"no_id": Count("id", filter=Q(id_hash=""))}
+    if to_complete:
+        counts["to_complete"] = Count("id", filter=to_complete_q())
+    return visible_people(actor).filter(status=PersonStatus.ACTIVE).aggregate(**counts)
 
 
 def person_get(*, actor, pk: int) -> Person:

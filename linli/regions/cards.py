@@ -5,14 +5,35 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.access import Access
 from linli.core.dashboard import Card
-from linli.regions.models import Level
-from linli.regions.selectors import region_children, region_roots, scope_tally
+from linli.core.figures import children_of
+from linli.regions.models import CODE_LENGTHS, Level
+from linli.regions.selectors import Tally, region_roots, region_tallies, scope_tally
+
+
+def _child_tallies(access: Access, root) -> dict[str, Tally]:
+    """What lies under each child of the one root, the children themselves included: the
+    card sums them, the chart draws them (one grouped query for both)."""
+    if "child_tallies" not in access.memo:
+        access.memo["child_tallies"] = region_tallies(
+            root.code, CODE_LENGTHS[root.level + 1], root.level)
+    return access.memo["child_tallies"]
+
+
+def _tally(access: Access) -> Tally:
+    roots = region_roots(actor=access)
+    if len(roots) != 1 or roots[0].level == Level.VILLAGE:
+        return scope_tally(actor=access)
+    total = Tally()
+    for part in _child_tallies(access, roots[0]).values():
+        for key, value in vars(part).items():
+            setattr(total, key, getattr(total, key) + value)
+    return total
 
 
 def region_card(access: Access) -> Card | None:
     if not access.region_codes:
         return None
-    tally = scope_tally(actor=access)
+    tally = _tally(access)
     # Counties and townships only where the scope has them (a county has no counties).
     above = [(_("县级单位"), tally.counties), (_("乡镇(街道)"), tally.townships)]
     rows = [(label, n) for label, n in above if n]
@@ -27,7 +48,8 @@ def village_chart_card(access: Access) -> Card | None:
     roots = region_roots(actor=access)
     if len(roots) != 1 or roots[0].level >= Level.TOWNSHIP:
         return None
-    children = region_children(region=roots[0])
+    tallies = _child_tallies(access, roots[0])
+    children = [(child, tallies.get(child.code, Tally())) for child in children_of(roots[0])[0]]
     urban_label, rural_label = _("城镇社区"), _("农村村委会")
     chart = {
         "tooltip": {"trigger": "axis"},

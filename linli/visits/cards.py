@@ -4,8 +4,11 @@ from django.utils.translation import gettext as _
 from linli.accounts.access import Access
 from linli.accounts.roles import Role
 from linli.core.dashboard import Card, Todo
+from linli.core.figures import goal_of, target_shown
+from linli.core.indicators import Period
 from linli.regions.selectors import region_roots
 from linli.visits import selectors
+from linli.visits.indicators import VISIT_RATE
 from linli.visits.models import CHECKLIST, Schedule
 
 
@@ -14,10 +17,10 @@ def _root(access: Access):
     return roots[0] if len(roots) == 1 and access.sees_personal_data else None
 
 
-def _rates(access: Access, root):
+def _rates(access: Access, root) -> list:
     """The card and the chart show the same figures: compute them once per request."""
     if "visit_rate" not in access.memo:
-        access.memo["visit_rate"] = selectors.visit_rate(actor=access, region=root)
+        access.memo["visit_rate"] = VISIT_RATE.compute(access, root, Period.this_month())
     return access.memo["visit_rate"]
 
 
@@ -25,11 +28,13 @@ def visit_rate_card(access: Access) -> Card | None:
     root = _root(access)
     if root is None:
         return None
-    rate = _rates(access, root)[0]
-    return Card(title=_("本月探访率"), value=f"{rate.rate:.0%}" if rate.due else "—",
-                target="100%", below=bool(rate.due) and rate.rate < 1,
+    indicator, rate = VISIT_RATE, _rates(access, root)[0]
+    goal = goal_of(access, "visit_rate", root)
+    visited, due = rate.parts
+    return Card(title=_("本月探访率"), value=indicator.shown(rate.value),
+                target=target_shown(indicator, goal), below=bool(goal and goal.short(rate.value)),
                 url=reverse("visits:worklist"),
-                rows=[(_("应访"), f"{rate.due:,}"), (_("已访"), f"{rate.visited:,}")])
+                rows=[(_("应访"), f"{due:,}"), (_("已访"), f"{visited:,}")])
 
 
 def _worklist_counts(access: Access) -> dict[str, int]:
@@ -72,15 +77,19 @@ def visit_rate_chart(access: Access) -> Card | None:
     root = _root(access)
     if root is None or root.level >= 4:
         return None
-    rows = _rates(access, root)[1:]
+    indicator, rows = VISIT_RATE, _rates(access, root)[1:]
+    goal = goal_of(access, "visit_rate", root)
+    series = {"name": str(indicator.label), "type": "bar", "data": [r.value for r in rows]}
+    title = _("各地本月探访率")
+    if goal is not None:
+        series["markLine"] = {"data": [{"yAxis": goal.value, "name": _("目标")}]}
+        title = _("各地本月探访率(目标 %(target)s)") % {"target": target_shown(indicator, goal)}
     chart = {"tooltip": {"trigger": "axis"}, "grid": {"left": 40, "right": 10, "bottom": 80},
              "xAxis": {"type": "category", "data": [r.region.name for r in rows],
                        "axisLabel": {"rotate": 35}},
              "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
-             "series": [{"name": _("月探访率"), "type": "bar",
-                         "data": [round(r.rate * 100, 1) for r in rows],
-                         "markLine": {"data": [{"yAxis": 100, "name": _("目标")}]}}]}
-    return Card(title=_("各地本月探访率(目标 100%)"), chart=chart)
+             "series": [series]}
+    return Card(title=title, chart=chart)
 
 
 def person_visits(actor, person):

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from linli.core.bounds import check_date
 from linli.core.errors import NotFound
+from linli.core.figures import children_of
 from linli.people.models import PersonStatus, Risk
 from linli.people.selectors import visible, visible_people
-from linli.regions.models import CODE_LENGTHS, Level, Region
+from linli.regions.models import Level, Region
 from linli.visits.models import Schedule, Visit
 
 WORKLISTS = ("overdue", "week", "never", "all")
@@ -47,6 +48,21 @@ def worklist_counts(*, actor, region: str = "", today: date | None = None) -> di
         overdue=Count("id", filter=Q(next_due__lt=today)),
         week=Count("id", filter=Q(next_due__gte=today, next_due__lte=today + timedelta(days=7))),
         never=Count("id", filter=Q(last_visit_on__isnull=True)), all=Count("id"))
+
+
+def overdue_now(*, actor, within: str = "", today: date | None = None) -> QuerySet[Schedule]:
+    """The people past their due date today (the work list's first tab), for counting."""
+    return schedules(actor=actor, within=within).filter(
+        next_due__lt=today or timezone.localdate())
+
+
+def visits_between(*, actor, start: datetime, end: datetime, within: str = "") -> QuerySet[Visit]:
+    """Visits from ``start`` up to (not including) ``end`` in the region ``within`` (where
+    the visit was recorded), of people the actor may see."""
+    rows = Visit.objects.filter(visited_at__gte=start, visited_at__lt=end)
+    if within:
+        rows = rows.filter(region_code__startswith=within)
+    return visible(rows, actor, "person__")
 
 
 RECORD_PAGE_PEOPLE = 200
@@ -132,8 +148,7 @@ def visit_rate(*, actor, region: Region, month: date | None = None) -> list[Rate
     check_date(month, field="month", label=_("月份"))  # beyond 9999-12 the month's end overflows
     today = timezone.localdate()
     month = (month or today).replace(day=1)
-    children = list(region.children.order_by("code")) if region.level < Level.TOWNSHIP else []
-    length = CODE_LENGTHS[children[0].level] if children else len(region.code)
+    children, length = children_of(region, lowest=Level.TOWNSHIP)  # shared by a page's cards
     due = schedules(actor=actor, within=region.code).filter(interval_days__lte=31)
     if month == today.replace(day=1):
         visited = Q(last_visit_on__gte=month)

@@ -59,7 +59,8 @@ def test_every_figure_is_registered_once_with_its_parts():
     keys = [i.key for i in registered()]
     assert len(keys) == len(set(keys))
     assert {"circle_coverage", "orgs_per_rural", "orgs_per_urban", "people_in_care",
-            "station_coverage", "visit_rate", "training_sessions"} <= set(keys)
+            "station_coverage", "visit_rate", "training_sessions", "orgs_community",
+            "people_elderly_alone", "services_comfort", "volunteers"} <= set(keys)
 
 
 def test_the_province_map_shows_each_prefecture_as_the_selector_counts(personas, as_user, figures):
@@ -121,9 +122,10 @@ def test_the_select_offers_the_bureaus_own_figures_first(personas):
     assert available_to(personas.province)[0].key == "orgs_per_urban"  # 社会组织管理局
     assert not {"visit_rate", "people_in_care"} & {i.key for i in available_to(personas.province)}
     assert available_to(personas.province_elderly)[0].topic == "care"
-    assert [i.key for i in available_to(personas.county)][:6] == [
-        "visit_rate", "people_in_care", "circle_coverage", "station_coverage", "orgs_per_urban",
-        "orgs_per_rural"]
+    keys = [i.key for i in available_to(personas.county)]
+    assert keys[:4] == ["visit_rate", "visits_overdue", "visits_recorded", "people_in_care"]
+    assert keys.index("circle_coverage") < keys.index("station_coverage") < keys.index(
+        "orgs_per_urban") < keys.index("orgs_per_rural") < keys.index("orgs_active")
 
 
 def test_another_county_a_township_and_an_unknown_figure_get_404(personas, as_user, figures):
