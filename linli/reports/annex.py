@@ -103,7 +103,10 @@ def live_rows(report: Report, *, children: bool = True) -> list[AnnexRow]:
     goals = goals_for([i.key for i in found], sorted({r.region.code for r in rows}))
     for row in rows:
         goal = goals.get((row.indicator, row.region.code))
-        if goal is not None:
+        # A count's target set higher up is that region's total (8 demonstration sites in
+        # the province), not each prefecture's: it applies only where it was set. A
+        # percentage or ratio applies below as it stands (70 % coverage everywhere).
+        if goal is not None and (row.kind != COUNT or goal.region_code == row.region.code):
             row.target, row.direction, row.source = goal.value, goal.direction, goal.source
     return rows
 

@@ -75,9 +75,8 @@ def _problems(own: list[AnnexRow], below: list[AnnexRow]) -> str:
         children = [r for r in under if r.short]
         if row.short:
             words = _("高于") if row.direction == "at_most" else _("低于")
-            parts.append(_("%(l)s为 %(v)s,%(w)s目标(%(t)s,依据%(s)s)。") % {
-                "l": row.label, "v": _figure(row), "w": words, "t": row.target_shown,
-                "s": row.source})
+            parts.append(_("%(l)s为 %(v)s,%(w)s目标(%(t)s)。") % {
+                "l": row.label, "v": _figure(row), "w": words, "t": row.target_shown})
         if children and len(children) == len(under) > 1:
             parts.append(_("%(l)s下辖 %(n)d 个地区均未达目标。") % {
                 "l": row.label, "n": len(under)})

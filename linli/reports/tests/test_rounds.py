@@ -266,3 +266,20 @@ def test_completeness_and_timeliness_count_each_level(personas, opened):
     mine = round_completeness(actor=personas.prefecture, round=opened.round)
     assert [(line.level, line.expected) for line in mine] == [
         ("prefecture", 1), ("county", 7), ("", 8)]
+
+
+def test_a_provinces_count_target_is_not_each_prefectures(personas, opened):
+    """8 demonstration sites is the province's total: a prefecture is not short of it; the
+    70 % coverage applies to every region."""
+    from linli.reports import annex
+
+    rows = {(r.indicator, r.region.code): r for r in annex.live_rows(opened.prefecture)}
+    assert rows["station_coverage", "6301"].target == 70.0
+    assert rows["station_coverage", OUR_COUNTY].target == 70.0
+    rounds_with_sites = open_round(personas.province, counties=False,
+                                   indicators=["deliberation_sites"])
+    prefecture = rounds_with_sites.reports.get(region_code="6301", bureau="")
+    sites = {r.region.code: r for r in annex.live_rows(prefecture)}
+    assert sites["6301"].target is None and not sites["6301"].short
+    bureau = rounds_with_sites.reports.get(bureau="grassroots_governance")
+    assert annex.live_rows(bureau, children=False)[0].target == 8.0  # the province's own

@@ -118,6 +118,7 @@ def _report_page(request, report, *, form=None, error=None, reason_form=None,
     staff, reviewer = is_unit_staff(request.user, report), is_reviewer(request.user, report)
     editable = report.is_editable and staff
     rows = annex.rows_for(report)
+    below = sorted((r for r in rows if not r.own), key=lambda r: r.region.code)
     return render(request, "reports/rounds/report_detail.html", {
         "report": report, "round": report.round, "level": unit_level(report),
         "editable": editable, "form": form or (SectionsForm(report=report) if editable else None),
@@ -126,7 +127,9 @@ def _report_page(request, report, *, form=None, error=None, reason_form=None,
                                                      ReportStatus.APPROVED),
         "comment_form": CommentForm(), "reason_form": reason_form or confirm.ReasonForm(
             label=_("退回理由"), max_length=rounds.REASON_MAX),
-        "questions": _questions(report), "rows": rows, "frozen": report.frozen.exists(),
+        "questions": _questions(report), "own_rows": [r for r in rows if r.own],
+        "below_rows": below, "below_count": len({r.region.code for r in below}),
+        "frozen": report.frozen.exists(),
         "counties": county_reports(actor=request.user, report=report),
         "events": report.events.select_related("actor"), "colours": STATUS_COLOURS,
         "error": error}, status=status)
