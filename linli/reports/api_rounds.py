@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
@@ -13,6 +14,7 @@ from ninja.pagination import paginate
 from linli.accounts.roles import Bureau
 from linli.core import bounds
 from linli.core.api_support import Day, Id, LinliPagination, text
+from linli.core.errors import Invalid
 from linli.reports import annex, rounds
 from linli.reports.api import router
 from linli.reports.models import (
@@ -271,6 +273,9 @@ class ReportStepIn(Schema):
              summary="报告流转:submit 报送 · approve 审核通过 · return 退回")
 def transition_report(request, pk: Id, action: ReportStep, payload: ReportStepIn):
     report = report_get(actor=request.auth, pk=pk)
+    if action != ReportStep.SUBMIT and payload.sections is not None:
+        raise Invalid(_("审核时不能修改报告正文"),
+                      details={"sections": [_("仅报送时可一并提交正文")]})
     if action == ReportStep.SUBMIT:
         report = rounds.report_submit(actor=request.auth, report=report,
                                       sections=_sections(payload.sections),

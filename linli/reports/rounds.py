@@ -8,6 +8,7 @@ its prefecture's report stands on it. Submitting freezes the figures of the anne
 returning thaws them. Every step is one transaction with its ReportEvent and its notices.
 """
 
+import logging
 from collections.abc import Mapping
 from datetime import date
 
@@ -33,6 +34,8 @@ from linli.reports.models import (
     Round,
 )
 from linli.reports.selectors import is_reviewer, is_unit_staff, may_open_rounds
+
+logger = logging.getLogger(__name__)
 
 TITLE_MAX = Round._meta.get_field("title").max_length
 SECTION_TITLE_MAX = 40
@@ -183,13 +186,18 @@ def report_prefill(report: Report) -> Report:
 
 
 def round_prefill(round_id: int) -> int:
-    """Every report of the round not yet drafted; answers how many were."""
+    """Every report of the round not yet drafted; answers how many were. One unit's figures
+    failing to compute leaves its report blank (and logged), not the other units'."""
     waiting = (Report.objects.filter(round_id=round_id, prefilled_at__isnull=True)
                .select_related("round", "region").order_by("bureau", "region_code"))
     count = 0
     for report in waiting:
-        report_prefill(report)
-        count += 1
+        try:
+            report_prefill(report)
+        except Exception:
+            logger.exception("report %s: the draft could not be written", report.pk)
+        else:
+            count += 1
     return count
 
 

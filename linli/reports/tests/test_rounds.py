@@ -283,3 +283,22 @@ def test_a_provinces_count_target_is_not_each_prefectures(personas, opened):
     assert sites["6301"].target is None and not sites["6301"].short
     bureau = rounds_with_sites.reports.get(bureau="grassroots_governance")
     assert annex.live_rows(bureau, children=False)[0].target == 8.0  # the province's own
+
+
+def test_one_units_failing_figures_leave_the_other_drafts_written(personas, opened,
+                                                                  monkeypatch):
+    from linli.reports import annex
+
+    live = annex.live_rows
+
+    def failing(report, **kwargs):
+        if report.region_code == OUR_COUNTY:
+            raise RuntimeError("figures unavailable")
+        return live(report, **kwargs)
+
+    monkeypatch.setattr(annex, "live_rows", failing)
+    Report.objects.filter(round=opened.round).exclude(
+        region_code__in=[OUR_COUNTY, "6301"]).update(prefilled_at=timezone.now())
+    assert rounds.round_prefill(opened.round.pk) == 1
+    opened.county.refresh_from_db()
+    assert opened.county.prefilled_at is None

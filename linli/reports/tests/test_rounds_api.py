@@ -135,3 +135,13 @@ def test_the_reports_list_filters_by_status(personas, as_user, opened):
     submit(personas.county, opened.county)
     data = as_user(personas.prefecture).get(f"{URL}/reports", {"status": "submitted"}).json()
     assert [r["unit_name"] for r in data["items"]] == ["城东区民政局"]
+
+
+def test_a_review_step_takes_no_sections(personas, as_user, opened):
+    submit(personas.county, opened.county)
+    response = as_user(personas.prefecture).post(
+        f"{URL}/reports/{opened.county.pk}/approve", {"sections": []},
+        content_type="application/json")
+    assert response.status_code == 422 and "sections" in response.json()["error"]["details"]
+    opened.county.refresh_from_db()
+    assert opened.county.status == ReportStatus.SUBMITTED

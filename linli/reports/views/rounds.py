@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from linli.accounts.roles import Perm
+from linli.accounts.access import access_for
+from linli.accounts.roles import Domain, Perm
 from linli.core import confirm
 from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.views import add_form_errors, paginate, require_perm
@@ -39,6 +40,8 @@ STATUS_COLOURS = {ReportStatus.DRAFT: "secondary", ReportStatus.SUBMITTED: "prim
 
 @require_perm(Perm.VIEW)
 def round_list(request):
+    if not access_for(request.user).sees_domain(Domain.PROGRAMS):
+        raise NotFound()  # the system administrator: no reports of any unit
     page = paginate(request, rounds_visible(actor=request.user))
     lines = rounds_completeness(actor=request.user, rounds=list(page.object_list))
     return render(request, "reports/rounds/round_list.html", {
