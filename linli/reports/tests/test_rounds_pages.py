@@ -309,3 +309,8 @@ def test_the_list_and_the_round_take_a_bounded_number_of_queries(
         assert client.get(reverse("reports:rounds")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("reports:round", args=[opened.round.pk])).status_code == 200
+
+
+def test_the_system_administrator_has_no_rounds_page(personas, as_user, opened):
+    assert as_user(personas.admin).get(reverse("reports:rounds")).status_code == 404
+    assert as_user(personas.admin).get(_url("report", opened.county)).status_code == 404
