@@ -15,7 +15,8 @@ from linli.core.indicators import PERCENT
 from linli.reports.annex import AnnexRow
 from linli.reports.models import Measure, Report
 
-NAMED = 8  # the regions named in one sentence; the others are counted
+NAMED = 8  # the regions or figures named in one sentence; the others are counted
+FIGURES = 12  # the figures a draft's 成效 states
 
 
 def day(value: date) -> str:
@@ -38,9 +39,19 @@ def _item(row: AnnexRow) -> str:
     return f"{row.label} {_figure(row)}{extra}"
 
 
+def _names(items: list[str]) -> str:
+    """「A、B、C」, or the first NAMED of them 「等 N 项」."""
+    shown = "、".join(items[:NAMED])
+    return shown + (_("等 %(n)d 项") % {"n": len(items)} if len(items) > NAMED else "")
+
+
 def _achievements(report: Report, own: list[AnnexRow]) -> str:
+    """The unit's figures, those with a target first, at most FIGURES of them (the annex
+    has the others)."""
     flows = {i.key for i in registry.registered() if i.flow}
-    known = [r for r in own if r.value is not None]
+    known = sorted((r for r in own if r.value is not None), key=lambda r: r.target is None)
+    more = len(known) - FIGURES
+    known = known[:FIGURES]
     added = [_item(r) for r in known if r.indicator in flows]
     stocks = [_item(r) for r in known if r.indicator not in flows]
     period = report.round
@@ -51,6 +62,8 @@ def _achievements(report: Report, own: list[AnnexRow]) -> str:
     if stocks:
         parts.append(_("截至%(e)s,%(l)s。") % {"e": day(period.period_end),
                                              "l": "、".join(stocks)})
+    if more > 0:
+        parts.append(_("其余 %(n)d 项指标详见附表。") % {"n": more})
     return "".join(parts)
 
 
@@ -87,7 +100,7 @@ def _problems(own: list[AnnexRow], below: list[AnnexRow]) -> str:
         parts.append(_("对照目标,附表所列有目标的指标均已达到。"))
     missing = [r.label for r in own if r.value is None]
     if missing:
-        parts.append(_("以下指标本期暂无数据:%(l)s。") % {"l": "、".join(missing)})
+        parts.append(_("以下指标本期暂无数据:%(l)s。") % {"l": _names(missing)})
     return "".join(parts)
 
 
@@ -95,7 +108,7 @@ def _next_steps(own: list[AnnexRow]) -> str:
     short = [r.label for r in own if r.short]
     if not short:
         return _("(请填写下一步工作措施。)")
-    return _("针对%(l)s未达目标的情况,(请填写下一步工作措施。)") % {"l": "、".join(short)}
+    return _("针对%(l)s未达目标的情况,(请填写下一步工作措施。)") % {"l": _names(short)}
 
 
 def draft_sections(report: Report, rows: list[AnnexRow]) -> list[dict]:

@@ -41,6 +41,12 @@ def test_a_round_goes_from_county_to_province_and_is_compiled(page):
     page.goto("/reports/rounds/")
     page.click("#round-new")
     page.fill("#id_title", "2026年“邻里守望”关爱行动总结报告")
+    page.uncheck("#indicators-all")  # every indicator is ticked at first; a few are kept
+    assert page.locator("input[name=indicators]:checked").count() == 0
+    page.check("#indicator-station_coverage")
+    page.check("#indicator-people_in_care")
+    page.check("#indicator-training_sessions")
+    assert page.locator("#indicators-all").evaluate("box => box.indeterminate")
     page.check("#id_report_counties")
     page.click("#round-open")
     page.wait_for_selector("#completeness")

@@ -302,3 +302,11 @@ def test_one_units_failing_figures_leave_the_other_drafts_written(personas, open
     assert rounds.round_prefill(opened.round.pk) == 1
     opened.county.refresh_from_db()
     assert opened.county.prefilled_at is None
+
+
+def test_a_draft_names_a_dozen_figures_and_leaves_the_rest_to_the_annex(personas):
+    opened_round = open_round(personas.province, counties=False, indicators=None)
+    report = rounds.report_prefill(opened_round.reports.get(region_code="6301", bureau=""))
+    achievements = report.sections[0]["text"]
+    assert "详见附表" in achievements and len(achievements) < 1200
+    assert achievements.index("社工站覆盖率") < achievements.index("在册社会组织")  # targets first
