@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models import Value as V
-from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, FirstValue, Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from linli.accounts.access import access_for
@@ -149,18 +149,23 @@ def filings_per_month(*, actor, months: int = 12) -> list[tuple[str, int]]:
 # the records changed since that day, the others still have it.
 
 
-def _as_of(rows: QuerySet, field: str, on: date) -> QuerySet:
-    """``rows`` with ``then``: the value of ``field`` at the end of ``on``. A record with no
-    history row after that day has it still; one changed since reads it from its last
-    history row up to that day, or keeps today's when its history starts later (a record
-    imported or seeded before its history was written)."""
+def _as_of(rows: QuerySet, field: str, value, on: date) -> QuerySet:
+    """``rows`` whose ``field`` had ``value`` at the end of ``on``. A record with no history
+    row after that day has it still; one changed since reads it from its last history row
+    up to that day, or keeps today's when its history starts later (a record imported or
+    seeded before its history was written). Three uncorrelated subqueries, each read once:
+    a lookup per record would be cheap too, but PostgreSQL's planner prices it per row and
+    compiles the query (JIT) for longer than it runs."""
     after = day_end(on)
     history = rows.model.history.model.objects
     changed = history.filter(history_date__gte=after).values("id")
-    before = (history.filter(id=OuterRef("pk"), history_date__lt=after)
-              .order_by("-history_date", "-history_id").values(field)[:1])
-    return rows.alias(then=Case(When(pk__in=changed, then=Coalesce(Subquery(before), F(field))),
-                                default=F(field)))
+    before = history.filter(id__in=changed, history_date__lt=after)
+    # the value of each one's last row up to the day (a window: filtered after it is taken)
+    then = before.annotate(then=Window(FirstValue(field), partition_by=[F("id")], order_by=[
+        F("history_date").desc(), F("history_id").desc()])).filter(then=value)
+    return rows.filter(
+        (~Q(pk__in=changed) & Q(**{field: value})) | Q(pk__in=then.values("id"))
+        | (Q(pk__in=changed) & ~Q(pk__in=before.values("id")) & Q(**{field: value})))
 
 
 def _active_on(orgs: QuerySet[Organisation], on: date | None) -> QuerySet[Organisation]:
@@ -170,7 +175,7 @@ def _active_on(orgs: QuerySet[Organisation], on: date | None) -> QuerySet[Organi
         return orgs.filter(status=Status.ACTIVE)
     started = Coalesce("filed_on", "founded_on", TruncDate("created_at"))
     return _as_of(orgs.alias(started_on=started).filter(started_on__lte=on), "status",
-                  on).filter(then=Status.ACTIVE)
+                  Status.ACTIVE, on)
 
 
 def organisations_at(*, actor, on: date | None = None) -> QuerySet[Organisation]:
@@ -331,7 +336,7 @@ def volunteers_on(*, actor, on: date | None = None) -> QuerySet[Volunteer]:
     people = Volunteer.objects.filter(scope)
     if on is None or on >= timezone.localdate():
         return people.filter(is_active=True)
-    return _as_of(people.filter(created_at__lt=day_end(on)), "is_active", on).filter(then=True)
+    return _as_of(people.filter(created_at__lt=day_end(on)), "is_active", True, on)
 
 
 def stations_list(*, actor) -> QuerySet[SocialWorkStation]:

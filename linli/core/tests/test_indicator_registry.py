@@ -243,14 +243,20 @@ def test_organisations_stand_as_they_did_at_the_end_of_the_period(personas):
     seeded = filed(township, township, name="北关社区秧歌队")  # entered without history
     backdate(Organisation, seeded.pk, LONG_AGO, filed_on=LONG_AGO)
     Organisation.history.model.objects.filter(id=seeded.pk).delete()
+    paused = filed(township, township, name="北关社区篮球队")  # paused then, active again now
+    orgs.organisation_set_status(actor=township, organisation=paused, status=Status.SUSPENDED,
+                                 reason="场地维修")
+    backdate(Organisation, paused.pk, LONG_AGO, filed_on=LONG_AGO)
+    orgs.organisation_set_status(actor=township, organisation=paused, status=Status.ACTIVE,
+                                 reason="恢复活动")
     filed(township, township, name="北关社区新合唱团")  # filed today
     county = Region.objects.get(code=OUR_COUNTY)
     figure = _get("orgs_active")
-    assert figure.at(personas.county, county, THIS_MONTH).value == 3  # old, seeded, new
+    assert figure.at(personas.county, county, THIS_MONTH).value == 4  # old, paused, seeded, new
     assert figure.at(personas.county, county, LAST_MONTH).value == 3  # old, gone, seeded
     assert _get("orgs_per_urban").at(personas.county, county, LAST_MONTH).parts[0] == 3
     approved = _get("filings_approved")
-    assert approved.at(personas.county, county, THIS_MONTH).value == 3  # gone, seeded, new
+    assert approved.at(personas.county, county, THIS_MONTH).value == 4  # all but old
     assert approved.at(personas.county, county, LAST_MONTH).value == 0
 
 

@@ -147,3 +147,16 @@ def test_haixi_lists_the_two_units_its_old_boundaries_draw_as_one(personas, as_u
     table = _table(response)
     assert {"632803", "632857"} <= set(table)
     assert "茫崖市、大柴旦行政委员会画作一块" in response.content.decode().replace("边界数据把", "")
+
+
+def test_a_figure_defined_as_data_maps_like_any_other(personas, as_user, figures):
+    """people.Group rows are figures too (one per group, counting its sub-groups)."""
+    client = as_user(personas.prefecture)
+    table = _table(client.get("/regions/map/", {"figure": "people_special_elderly",
+                                                "area": OUR_PREFECTURE}))
+    assert table[OUR_COUNTY] == ["城东区", "1"]  # 马福寿, 独居老年人 under 特殊困难老年人
+    orgs_table = _table(client.get("/regions/map/", {"figure": "orgs_for_elderly",
+                                                     "area": OUR_PREFECTURE}))
+    assert orgs_table[OUR_COUNTY] == ["城东区", "0"]
+    assert as_user(personas.province_elderly).get(
+        "/regions/map/", {"figure": "people_left_behind_child"}).status_code == 404  # not its domain
