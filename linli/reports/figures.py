@@ -3,14 +3,24 @@ region and a period, and the targets and hand-entered values the actor may see.
 
 Every figure comes from the indicator registry (``linli.core.indicators``). One
 ``compute`` answers the region and each region below it, so a figure and its ranking cost
-one computation; the period before costs a second, and a 12-month trend twelve more: the
-page loads each measure's trends on their own (``measure_trends``), when scrolled to.
+one computation; the period before costs a second, and a 12-month trend twelve more.
+
+At province scale one computation of every registered figure takes seconds (about a
+hundred figures, the people's at ~0.1 s each), so the page loads each measure's figures,
+and then its trends, on their own when scrolled to; and a closed period's values (the
+period before, the trend's earlier months) are kept in the cache for a while
+(``CLOSED_SECONDS``), per user: they change only when something is entered late. Entering
+a value by hand starts the cache afresh (``figures_changed``).
 """
 
 import calendar
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,9 +200,48 @@ def figure_of(indicator: Indicator, values: list[Value], goals: dict,
     return Figure(indicator, own, goal, previous, _sorted(ranking, indicator, goal))
 
 
+CLOSED_SECONDS = 600
+VERSION_KEY = "linli:figures:version"
+
+
+def _closed_seconds() -> int:
+    return getattr(settings, "LINLI_FIGURES_CACHE_SECONDS", CLOSED_SECONDS)
+
+
+def figures_changed() -> None:
+    """Something the cached figures count was entered: a new version of the cache, now
+    and again when the transaction commits (a request between the two may have cached
+    the figures as they stood before)."""
+    def bump():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, None)
+    bump()
+    transaction.on_commit(bump)
+
+
+def _cache_key(access, indicator: Indicator, region: Region, period: Period) -> str:
+    if "figures_version" not in access.memo:
+        access.memo["figures_version"] = cache.get(VERSION_KEY, 0)
+    who = hashlib.sha256(repr((access.user_id, access.region_codes, sorted(access.domains),
+                             sorted(access.organisation_ids))).encode()).hexdigest()[:16]
+    return (f"linli:figures:{access.memo['figures_version']}:{indicator.key}:{region.code}:"
+            f"{period.start:%Y%m%d}:{period.end:%Y%m%d}:{who}")
+
+
 def compute(actor, indicator: Indicator, region: Region, period: Period) -> list[Value]:
-    values = indicator.compute(actor, region, period)
-    return values or [Value(region, None)]
+    """The region's value and its children's; a closed period's from the cache."""
+    seconds = _closed_seconds()
+    if not seconds or period.end >= timezone.localdate():
+        return indicator.compute(actor, region, period) or [Value(region, None)]
+    access = access_for(actor)
+    key = _cache_key(access, indicator, region, period)
+    values = cache.get(key)
+    if values is None:
+        values = indicator.compute(actor, region, period) or [Value(region, None)]
+        cache.set(key, values, seconds)
+    return values
 
 
 def _codes(region: Region) -> list[str]:
@@ -200,12 +249,13 @@ def _codes(region: Region) -> list[str]:
         region.level < Level.VILLAGE) else [region.code]
 
 
-def measure_figures(*, actor, region: Region, period: Period,
-                    previous: bool = True) -> list[MeasureFigures]:
-    """Each active measure with its indicators for the region: one computation each (two
-    with the period before), the goals of the region and of those below in one query."""
+def measure_figures(*, actor, region: Region, period: Period, previous: bool = True,
+                    number: int | None = None) -> list[MeasureFigures]:
+    """Each active measure (or the one numbered) with its indicators for the region: one
+    computation each (two with the period before), the goals of the region and of those
+    below in one query."""
     grouped = indicators_by_measure(actor)
-    measures = measures_active()
+    measures = [m for m in measures_active() if number is None or m.number == number]
     shown = [i for m in measures for i in grouped.get(m.number, [])]
     goals = goals_for([i.key for i in shown], _codes(region)) if shown else {}
     before = period.previous()

@@ -282,6 +282,7 @@ def manual_indicator_save(*, actor, definition: ManualIndicator | None = None, l
         setattr(definition, name, given)
     definition._history_user = actor
     definition.save()
+    figures.figures_changed()
     return definition
 
 
@@ -366,6 +367,7 @@ def manual_value_enter(*, actor, indicator: ManualIndicator, region_code: str,
     row.entered_by, row.entered_at = actor, timezone.now()
     row._history_user = actor
     row.save()
+    figures.figures_changed()
     return row, created
 
 

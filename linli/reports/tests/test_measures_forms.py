@@ -11,7 +11,11 @@ from conftest import OUR_COUNTY, OUR_TOWNSHIP
 from linli.core.indicators import Period
 from linli.reports import measures as services
 from linli.reports.models import ManualIndicator, ManualValue, Measure, Target
-from linli.reports.tests.test_measures_page import enter
+from linli.reports.tests.test_measures_page import (  # noqa: F401 (fresh_cache: autouse)
+    enter,
+    figures_of,
+    fresh_cache,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,9 +135,9 @@ def test_a_value_is_entered_with_the_period_picked_then_shown(personas, as_user)
         Period.month(2025, 1).start, Period.month(2025, 3).end, 9)
     listed = client.get(f"/reports/manual/{training.pk}/values/").content.decode()
     assert "2025-01-01 — 2025-03-31" in listed
-    measures = client.get("/reports/measures/?period=range&start=2025-01-01&end=2025-03-31")
-    row_html = re.search(r'<tr data-indicator="training_sessions">(.*?)</tr>',
-                         measures.content.decode(), re.S).group(1)
+    measures = figures_of(client, 8, "period=range&start=2025-01-01&end=2025-03-31")
+    row_html = re.search(r'<tr data-indicator="training_sessions">(.*?)</tr>', measures,
+                         re.S).group(1)
     assert ">9 <small" in row_html
 
 

@@ -66,28 +66,49 @@ def _asked(request) -> dict:
 
 @require_perm(Perm.VIEW)
 def measures_page(request):
+    """The measures, each with how many figures the user may see; the figures of each come
+    when it is scrolled to (``measure_figures``)."""
     asked = _asked(request)
-    blocks = figures.measure_figures(actor=request.user, region=asked["region"],
-                                     period=asked["period"])
+    grouped = figures.indicators_by_measure(request.user)
     access = access_for(request.user)
     return render(request, "reports/measures/index.html", {
-        **asked, "blocks": blocks,
+        **asked, "measures": [(m, len(grouped.get(m.number, [])))
+                              for m in figures.measures_active()],
         "breadcrumb": region_breadcrumb(actor=request.user, region=asked["region"]),
         "domains": hidden_domains(access), "can_export": access.can(Perm.EXPORT),
-        "can_edit": services.may_edit_measures(request.user),
-        "can_target": services.may_set_targets(request.user)})
+        "can_edit": services.may_edit_measures(request.user)})
 
 
-@require_perm(Perm.VIEW)
-def measure_trends(request):
-    """One measure's 12-month trends (HTMX, when the measure scrolls into view; a page of
-    its own without JavaScript)."""
-    asked = _asked(request)
+def _measure_asked(request):
     try:
         number = int(request.GET.get("measure", ""))
     except ValueError:
         raise NotFound() from None
-    measure = figures.measure_get(number=number)
+    return figures.measure_get(number=number)
+
+
+def _fragment(request, name: str) -> str:
+    """The HTMX fragment, or (no JavaScript: the link was followed) a page of its own."""
+    return f"reports/measures/{'_' if request.headers.get('HX-Request') else ''}{name}.html"
+
+
+@require_perm(Perm.VIEW)
+def measure_figures(request):
+    """One measure's figures for the region: value, target and badge, the period before,
+    the ranking of the regions below."""
+    asked = _asked(request)
+    measure = _measure_asked(request)
+    (block,) = figures.measure_figures(actor=request.user, region=asked["region"],
+                                       period=asked["period"], number=measure.number)
+    return render(request, _fragment(request, "figures"), {
+        **asked, "measure": measure, "block": block})
+
+
+@require_perm(Perm.VIEW)
+def measure_trends(request):
+    """One measure's 12-month trends."""
+    asked = _asked(request)
+    measure = _measure_asked(request)
     indicators = figures.indicators_by_measure(request.user).get(measure.number, [])
     region = asked["region"]
     goals = goals_for([i.key for i in indicators], [region.code]) if indicators else {}
@@ -97,9 +118,8 @@ def measure_trends(request):
                                period=asked["period"])
         charts.append({"title": indicator.label, "chart": figures.trend_chart(
             indicator, points, goals.get((indicator.key, region.code)))})
-    template = ("reports/measures/_trends.html" if request.headers.get("HX-Request")
-                else "reports/measures/trends.html")
-    return render(request, template, {**asked, "measure": measure, "charts": charts})
+    return render(request, _fragment(request, "trends"), {
+        **asked, "measure": measure, "charts": charts})
 
 
 # --- the export -------------------------------------------------------------------------
@@ -398,6 +418,7 @@ def manual_value(request, pk: int):
 urlpatterns = [
     path("measures/", measures_page, name="measures"),
     path("measures/export/", measures_export, name="measures_export"),
+    path("measures/figures/", measure_figures, name="measure_figures"),
     path("measures/trends/", measure_trends, name="measure_trends"),
     path("measures/new/", measure_add, name="measure_add"),
     path("measures/<int:number>/", measure_edit, name="measure_edit"),
