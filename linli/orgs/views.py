@@ -438,8 +438,8 @@ def stations(request):
     listed = selectors.stations_list(actor=request.user).filter(
         region_code__startswith=region.code)
     return render(request, "orgs/stations.html", {
-        "region": region, "coverage": coverage, "goal": coverage[0].goal,
-        "page": paginate(request, listed), "can_edit": selectors.can_edit_orgs(request.user)})
+        "region": region, "coverage": coverage, "page": paginate(request, listed),
+        "can_edit": selectors.can_edit_orgs(request.user)})
 
 
 @require_perm(Perm.EDIT)
