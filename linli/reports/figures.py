@@ -221,27 +221,38 @@ def figures_changed() -> None:
     transaction.on_commit(bump)
 
 
-def _cache_key(access, indicator: Indicator, region: Region, period: Period) -> str:
+def _cache_key(access, indicators: list[Indicator], region: Region,
+               periods: list[Period]) -> str:
     if "figures_version" not in access.memo:
         access.memo["figures_version"] = cache.get(VERSION_KEY, 0)
-    who = hashlib.sha256(repr((access.user_id, access.region_codes, sorted(access.domains),
-                             sorted(access.organisation_ids))).encode()).hexdigest()[:16]
-    return (f"linli:figures:{access.memo['figures_version']}:{indicator.key}:{region.code}:"
-            f"{period.start:%Y%m%d}:{period.end:%Y%m%d}:{who}")
+    what = repr((access.user_id, access.region_codes, sorted(access.domains),
+                 sorted(access.organisation_ids), [i.key for i in indicators], region.code,
+                 [(p.start, p.end) for p in periods]))
+    digest = hashlib.sha256(what.encode()).hexdigest()[:32]
+    return f"linli:figures:{access.memo['figures_version']}:{digest}"
 
 
 def compute(actor, indicator: Indicator, region: Region, period: Period) -> list[Value]:
-    """The region's value and its children's; a closed period's from the cache."""
+    return indicator.compute(actor, region, period) or [Value(region, None)]
+
+
+def computed(actor, indicators: list[Indicator], region: Region,
+             periods: list[Period]) -> dict[tuple[str, Period], list[Value]]:
+    """Each indicator's values for each period; those of the closed periods, all together,
+    kept in one cache entry (a measure's trends: one entry, not a few hundred)."""
     seconds = _closed_seconds()
-    if not seconds or period.end >= timezone.localdate():
-        return indicator.compute(actor, region, period) or [Value(region, None)]
-    access = access_for(actor)
-    key = _cache_key(access, indicator, region, period)
-    values = cache.get(key)
-    if values is None:
-        values = indicator.compute(actor, region, period) or [Value(region, None)]
-        cache.set(key, values, seconds)
-    return values
+    today = timezone.localdate()
+    closed = [p for p in periods if p.end < today] if seconds else []
+    values: dict = {}
+    if closed and indicators:
+        key = _cache_key(access_for(actor), indicators, region, closed)
+        values = cache.get(key)
+        if values is None:
+            values = {(i.key, p): compute(actor, i, region, p)
+                      for i in indicators for p in closed}
+            cache.set(key, values, seconds)
+    return {(i.key, p): values[i.key, p] if (i.key, p) in values
+            else compute(actor, i, region, p) for i in indicators for p in periods}
 
 
 def _codes(region: Region) -> list[str]:
@@ -259,14 +270,13 @@ def measure_figures(*, actor, region: Region, period: Period, previous: bool = T
     shown = [i for m in measures for i in grouped.get(m.number, [])]
     goals = goals_for([i.key for i in shown], _codes(region)) if shown else {}
     before = period.previous()
+    priors = computed(actor, shown, region, [before]) if previous else {}
     blocks = []
     for measure in measures:
-        figures = []
-        for indicator in grouped.get(measure.number, []):
-            prior = compute(actor, indicator, region, before)[0] if previous else None
-            figures.append(figure_of(indicator, compute(actor, indicator, region, period),
-                                     goals, prior))
-        blocks.append(MeasureFigures(measure, figures))
+        blocks.append(MeasureFigures(measure, [
+            figure_of(i, compute(actor, i, region, period), goals,
+                      priors[i.key, before][0] if previous else None)
+            for i in grouped.get(measure.number, [])]))
     return blocks
 
 
@@ -280,14 +290,17 @@ def indicator_get(*, actor, key: str) -> Indicator:
 
 def indicator_figure(*, actor, indicator: Indicator, region: Region, period: Period) -> Figure:
     goals = goals_for([indicator.key], _codes(region))
-    prior = compute(actor, indicator, region, period.previous())[0]
+    before = period.previous()
+    prior = computed(actor, [indicator], region, [before])[indicator.key, before][0]
     return figure_of(indicator, compute(actor, indicator, region, period), goals, prior)
 
 
-def trend(*, actor, indicator: Indicator, region: Region,
-          period: Period) -> list[tuple[Period, Value]]:
-    return [(month, compute(actor, indicator, region, month)[0])
-            for month in trend_periods(period)]
+def trends(*, actor, indicators: list[Indicator], region: Region,
+           period: Period) -> dict[str, list[tuple[Period, Value]]]:
+    """The region's value in each of the twelve months, per indicator."""
+    months = trend_periods(period)
+    values = computed(actor, indicators, region, months)
+    return {i.key: [(m, values[i.key, m][0]) for m in months] for i in indicators}
 
 
 def trend_chart(indicator: Indicator, points: list[tuple[Period, Value]],

@@ -232,3 +232,21 @@ def test_the_page_runs_a_bounded_number_of_queries(personas, as_user,
     figures_of(client, 1)  # the entries start the closed periods' cache afresh
     with django_assert_max_num_queries(budget):
         figures_of(client, 1)
+
+
+def test_a_closed_periods_figures_are_kept_until_a_value_is_entered(personas, as_user,
+                                                                     settings):
+    from linli.reports.figures import figures_changed
+    from linli.reports.models import ManualValue
+
+    last = Period.this_month().previous()
+    row = enter(personas.county, OUR_COUNTY, 4, last)
+    client = as_user(personas.county)
+    assert _row(figures_of(client), "training_sessions").rstrip().endswith(">4</td>")
+    ManualValue.objects.filter(pk=row.pk).update(value=6)  # behind the services' back
+    assert _row(figures_of(client), "training_sessions").rstrip().endswith(">4</td>")
+    figures_changed()
+    assert _row(figures_of(client), "training_sessions").rstrip().endswith(">6</td>")
+    ManualValue.objects.filter(pk=row.pk).update(value=7)
+    settings.LINLI_FIGURES_CACHE_SECONDS = 0  # no cache: always as it stands
+    assert _row(figures_of(client), "training_sessions").rstrip().endswith(">7</td>")

@@ -112,12 +112,10 @@ def measure_trends(request):
     indicators = figures.indicators_by_measure(request.user).get(measure.number, [])
     region = asked["region"]
     goals = goals_for([i.key for i in indicators], [region.code]) if indicators else {}
-    charts = []
-    for indicator in indicators:
-        points = figures.trend(actor=request.user, indicator=indicator, region=region,
-                               period=asked["period"])
-        charts.append({"title": indicator.label, "chart": figures.trend_chart(
-            indicator, points, goals.get((indicator.key, region.code)))})
+    points = figures.trends(actor=request.user, indicators=indicators, region=region,
+                            period=asked["period"])
+    charts = [{"title": i.label, "chart": figures.trend_chart(
+        i, points[i.key], goals.get((i.key, region.code)))} for i in indicators]
     return render(request, _fragment(request, "trends"), {
         **asked, "measure": measure, "charts": charts})
 
