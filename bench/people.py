@@ -17,6 +17,7 @@ import json
 import os
 import random
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -113,9 +114,63 @@ def _code() -> str:
     return f"{head}+changes" if dirty else head
 
 
+class ServerCpu(threading.Thread):
+    """CPU seconds used by this database's PostgreSQL backends during a step (the server
+    runs on this machine: /proc), sampled every SAMPLE_S so that the backends of connections
+    closed during the step (the commit's writers) count too, to within a sample. A step's
+    wall time is about this process's CPU, the server's and the waits (disk, and the other
+    engineers' load on the two CPUs)."""
+
+    SAMPLE_S = 0.2
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.seen: dict[int, tuple[float, float]] = {}  # pid → (first, last) CPU seconds
+        self.done, self.started = threading.Event(), None
+        settings = connection.settings_dict
+        self.dsn = (f"host={settings['HOST']} port={settings['PORT'] or 5432} "
+                    f"dbname={settings['NAME']} user={settings['USER']}")
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as watcher:
+            mine = watcher.info.backend_pid
+            while True:
+                pids = [pid for (pid,) in watcher.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND backend_type = 'client backend'") if pid != mine]
+                for pid in pids:
+                    if (used := _cpu_of(pid)) is not None:
+                        # a backend started during the step started from nothing
+                        first = used if self.started is None else 0.0
+                        self.seen[pid] = (self.seen.get(pid, (first, 0.0))[0], used)
+                self.started = self.started or time.perf_counter()
+                if self.done.wait(self.SAMPLE_S):
+                    return
+
+    def used(self) -> float:
+        self.done.set()
+        self.join()
+        return sum(last - first for first, last in self.seen.values())
+
+
+def _cpu_of(pid: int) -> float | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def _timed(name: str, work):
-    """(result, figures) of one step: wall and CPU seconds, the load average after it."""
+    """(result, figures) of one step: wall and CPU seconds (this process's, and the
+    database server's for this database), the load average after it."""
     profile = cProfile.Profile() if PROFILE else None
+    server = ServerCpu() if connection.vendor == "postgresql" else None
+    if server:
+        server.start()
+        time.sleep(2 * ServerCpu.SAMPLE_S)  # the backends' CPU before the step read first
     started, cpu = time.perf_counter(), time.process_time()
     if profile:
         profile.enable()
@@ -125,8 +180,9 @@ def _timed(name: str, work):
         Path(PROFILE).mkdir(parents=True, exist_ok=True)
         profile.dump_stats(Path(PROFILE) / f"{name}.prof")
     seconds = time.perf_counter() - started
-    return result, {f"{name}_s": round(seconds, 1),
-                    f"{name}_cpu_s": round(time.process_time() - cpu, 1),
+    cpu = time.process_time() - cpu
+    figures = {f"{name}_db_cpu_s": round(server.used(), 1)} if server else {}
+    return result, {f"{name}_s": round(seconds, 1), f"{name}_cpu_s": round(cpu, 1), **figures,
                     f"{name}_rows_per_s": round(IMPORT_ROWS / seconds),
                     f"{name}_load_average": round(os.getloadavg()[0], 2)}
 

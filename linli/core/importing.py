@@ -13,23 +13,24 @@ A roster is personal data: its bytes are stored encrypted (``core.crypto``), and
 an importer names in ``sensitive_columns`` (identity numbers) are stored and reported
 masked; only a reveal (``import_report.error_report_reveal``) reads them in full."""
 
+import gc
 import inspect
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
-from linli.core import crypto
+from linli.core import crypto, import_kept, import_writers
 from linli.core.errors import DomainError, Invalid, NotFound
 from linli.core.excel import (
     FORMULA_STARTS,
@@ -244,6 +245,20 @@ class Importer(ABC):
     def preview_headers(self) -> list[str]:
         return [str(c.label) for c in self.columns]
 
+    # The shape of pack()'s rows, renamed whenever it changes (rows kept by other code are
+    # not read); "" when the importer does not pack its rows: its commit reads the file again.
+    packing: ClassVar[str] = ""
+
+    def pack(self, cleaned) -> tuple:
+        """A checked row as plain values (str, int, None, lists, tuples, dicts), kept from
+        the preview for the commit (``core.import_kept``)."""
+        raise NotImplementedError
+
+    def unpack(self, packed: tuple) -> Any:
+        """The checked row again, from pack(); ValueError or Invalid when it can no longer
+        be saved as it was checked (its region has left the actor's scope …)."""
+        raise NotImplementedError
+
     @abstractmethod
     def preview_row(self, cleaned) -> list[str]:
         """The cleaned row as text, in the order of preview_headers()."""
@@ -365,13 +380,22 @@ def _clean(importer: Importer, row: Row, values: dict, seen: dict) -> None:
 def _checked(importer: Importer, content: bytes, read: list | None = None,
              chosen: dict | None = None) -> Iterator[list[Row]]:
     """Rows in chunks, after the importer's database checks."""
-    rows = _rows(importer, content, read, chosen)
+    chunks = _chunks(_rows(importer, content, read, chosen))
+    return (_batch_checked(importer, chunk) for chunk in chunks)
+
+
+def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
     while chunk := list(islice(rows, CHUNK)):
-        good = [r for r in chunk if not r.errors]
-        for index, reasons in importer.check_batch([r.cleaned for r in good]).items():
-            good[index].errors = [reasons] if isinstance(reasons, str) else list(reasons)
-            good[index].cleaned = None
         yield chunk
+
+
+def _batch_checked(importer: Importer, chunk: list[Row]) -> list[Row]:
+    """The chunk after the importer's database checks of its good rows."""
+    good = [r for r in chunk if not r.errors]
+    for index, reasons in importer.check_batch([r.cleaned for r in good]).items():
+        good[index].errors = [reasons] if isinstance(reasons, str) else list(reasons)
+        good[index].cleaned = None
+    return chunk
 
 
 def checked_rows(job: ImportJob) -> Iterator[list[Row]]:
@@ -392,13 +416,17 @@ def _importer(job: ImportJob) -> Importer:
     return importer_for(actor=job.created_by, kind=job.kind, options=job.options)
 
 
-def _content(job: ImportJob) -> bytes:
-    """The uploaded bytes, decrypted."""
+def _stored(job: ImportJob) -> bytes:
+    """The job's ``content`` as stored: the sealed file (and the rows kept beside it)."""
     if "content" not in job.get_deferred_fields():
-        stored = bytes(job.content)
-    else:
-        stored = bytes(ImportJob.objects.values_list("content", flat=True).get(pk=job.pk))
-    return crypto.unseal(stored, purpose=crypto.FILE)
+        return bytes(job.content)
+    return bytes(ImportJob.objects.values_list("content", flat=True).get(pk=job.pk))
+
+
+def _content(job: ImportJob, stored: bytes | None = None) -> bytes:
+    """The uploaded bytes, decrypted."""
+    stored = _stored(job) if stored is None else stored
+    return crypto.unseal(import_kept.file_token(stored), purpose=crypto.FILE)
 
 
 QUESTIONS = 100  # questions of one kind kept for the page (the rows with most first)
@@ -448,10 +476,14 @@ def run_preview(job: ImportJob) -> ImportJob:
 
 
 def _preview(job: ImportJob) -> ImportJob:
+    """Check every row; the good ones are kept (``import_kept``) for the commit."""
     importer = _importer(job)
     errors, warnings = Tally(importer.masked), Tally(importer.masked)
     preview, total, read = [], 0, []
-    for chunk in _checked(importer, _content(job), read, chosen_columns(job)):
+    sealed = import_kept.file_token(_stored(job))
+    keeper = import_kept.Keeper(importer.packing, lambda row: _packed(importer, row))
+    for chunk in _checked(importer, crypto.unseal(sealed, purpose=crypto.FILE), read,
+                          chosen_columns(job)):
         for row in chunk:
             if row.errors:
                 errors.add(row, row.errors, warnings=row.warnings)
@@ -460,15 +492,41 @@ def _preview(job: ImportJob) -> ImportJob:
                 warnings.add(row, row.warnings, kinds=row.warnings)
             if len(preview) < PREVIEW_ROWS:
                 preview.append([_cut(str(v)) for v in importer.preview_row(row.cleaned)])
+        keeper.add(r for r in chunk if not r.errors)
         total += len(chunk)
         _progress(job, total)
     _tally(job, errors, warnings)
     job.total_rows, job.valid_rows, job.processed_rows = total, total - errors.total, total
     job.preview, job.status, job.columns = preview, ImportStatus.PREVIEWED, read
-    job.questions = _bounded(importer.questions())
+    job.questions, job.content = _bounded(importer.questions()), keeper.content(sealed)
     job.save(update_fields=[*_TALLY_FIELDS, "total_rows", "valid_rows", "processed_rows",
-                            "preview", "status", "columns", "questions"])
+                            "preview", "status", "columns", "questions", "content"])
     return job
+
+
+def _packed(importer: Importer, row: Row) -> tuple:
+    return row.sheet, row.number, row.raw, row.warnings, importer.pack(row.cleaned)
+
+
+def _unpacked(importer: Importer, kept: tuple) -> Row:
+    """A row kept from the preview, ready to save again, or with the reason it is not."""
+    sheet, number, raw, warnings, packed = kept
+    row = Row(sheet, number, list(raw), warnings=list(warnings))
+    try:
+        row.cleaned = importer.unpack(packed)
+    except (ValueError, DomainError) as error:
+        row.errors = [_reason(error)]
+    return row
+
+
+def _kept(job: ImportJob, importer: Importer) -> Iterator[list[Row]] | None:
+    """The good rows kept from the preview, in chunks (the database checks are still to be
+    made: the database may have changed since); None when none were kept: the file is to
+    be read again."""
+    chunks = import_kept.kept_chunks(_stored(job), importer.packing)
+    if chunks is None:
+        return None
+    return ([_unpacked(importer, kept) for kept in chunk] for chunk in chunks)
 
 
 def run_commit(job: ImportJob) -> ImportJob:
@@ -476,26 +534,31 @@ def run_commit(job: ImportJob) -> ImportJob:
 
 
 def _commit(job: ImportJob) -> ImportJob:
-    """Save the good rows. Afterwards the job keeps its counts and the capped errors and
-    warnings (the report is built from them): not the file, the preview or a report."""
+    """Save the good rows: those kept from the preview (``import_kept``), or the file's read
+    and checked again. Afterwards the job keeps its counts and the capped errors and warnings
+    (the report is built from them): not the file, the preview or a report."""
     importer = _importer(job)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     errors, warnings, done = Tally(importer.masked), Tally(importer.masked), 0
-    for chunk in _checked(importer, _content(job), chosen=chosen_columns(job)):
-        good = [r for r in chunk if not r.errors]
-        for row, result in zip(good, importer.commit_batch([r.cleaned for r in good]),
-                               strict=True):
-            if isinstance(result, DomainError):
-                row.errors = [_reason(result)]
-            else:
-                counts[result] += 1
-        for row in chunk:
-            if row.errors:
-                errors.add(row, row.errors, warnings=row.warnings)
-            elif row.warnings:
-                warnings.add(row, row.warnings, kinds=row.warnings)
-        done += len(chunk)
-        _progress(job, done)
+    chunks = _kept(job, importer)
+    if chunks is None:
+        chunks = _chunks(_rows(importer, _content(job), chosen=chosen_columns(job)))
+    else:  # the preview's bad rows stand as it counted them; the good ones come back
+        errors.kept, errors.counts = list(job.errors), dict(job.error_counts)
+        errors.total = done = job.error_rows
+    saved = import_writers.saved_in_order(chunks, save=_saved, importer=importer,
+                                          make_importer=lambda: _importer(job),
+                                          at_once=_at_once(job))
+    with _gc_frozen(), closing(saved):
+        for chunk, good, results in saved:
+            for row, result in zip(good, results, strict=True):
+                if isinstance(result, DomainError):
+                    row.errors = [_reason(result)]
+                else:
+                    counts[result] += 1
+            _tallied(chunk, errors, warnings)
+            done += len(chunk)
+            _progress(job, done)
     _tally(job, errors, warnings)
     job.created_count, job.updated_count = counts["created"], counts["updated"]
     job.unchanged_count, job.processed_rows = counts["unchanged"], done
@@ -505,6 +568,44 @@ def _commit(job: ImportJob) -> ImportJob:
                             "unchanged_count", "processed_rows", "status", "committed_at",
                             "content", "preview", "report", "report_status"])
     return job
+
+
+def _saved(importer: Importer, chunk: list[Row]) -> tuple[list[Row], list[Row], list]:
+    """(the chunk after its database checks, its good rows, what saving them gave)."""
+    good = [r for r in _batch_checked(importer, chunk) if not r.errors]
+    return chunk, good, importer.commit_batch([r.cleaned for r in good])
+
+
+def _tallied(chunk: list[Row], errors: Tally, warnings: Tally) -> None:
+    for row in chunk:
+        if row.errors:
+            errors.add(row, row.errors, warnings=row.warnings)
+        elif row.warnings:
+            warnings.add(row, row.warnings, kinds=row.warnings)
+
+
+def _at_once(job: ImportJob) -> bool:
+    """Whether the chunks are saved several at once (``import_writers``): on PostgreSQL, for
+    a file of several chunks, outside a transaction — a caller's transaction (the tests'
+    among them) is one connection's, and what it holds the other connections do not see."""
+    return (connection.vendor == "postgresql" and not connection.in_atomic_block
+            and job.valid_rows > CHUNK * import_writers.WRITERS)
+
+
+@contextmanager
+def _gc_frozen():
+    """The objects alive when the saving starts (Django's, the regions, the importer's
+    tables) left out of the garbage collector's passes while it runs: the passes the new
+    rows set off then look at the new rows only (a sixth of a commit's CPU). Not when
+    something else has frozen objects already (it would unfreeze them too)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def in_background(job: ImportJob) -> bool:

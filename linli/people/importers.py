@@ -543,6 +543,34 @@ class PeopleImporter(RosterSaving, Importer):
                 "disability_category": DISABILITY_WORDS.get(category, ""),
                 "disability_grade": GRADES.get(grade), "no_id_reason": ""}
 
+    packing = "people-1"
+
+    def pack(self, cleaned: Row) -> tuple:
+        """The checked row as plain values, kept from the preview for the commit: its
+        region by code, its birth date by ordinal."""
+        born = cleaned.birth_date.toordinal() if cleaned.birth_date else None
+        return (cleaned.fields, cleaned.region.code, cleaned.id_value, cleaned.id_hash, born,
+                cleaned.sex, cleaned.groups, cleaned.criteria, cleaned.guardian,
+                cleaned.warnings, cleaned.at_township)
+
+    def unpack(self, packed) -> Row:
+        """The checked row again; refused when its region or one of its groups is no longer
+        the actor's (the scope or the groups may have changed since the preview)."""
+        (fields, code, id_value, id_hash, born, sex, groups, criteria, guardian, warnings,
+         at_township) = packed
+        region = self.regions.by_code.get(code)
+        if region is None:
+            raise ValueError(_("区划代码 %(c)s 不在您的辖区内或不存在") % {"c": code})
+        for group in groups:
+            if group not in self.groups:
+                raise ValueError(_("未知的对象类别代码“%(g)s”") % {"g": group})
+            self._check_group(group)
+        return Row(fields=fields, region=region, id_value=id_value, id_hash=id_hash,
+                   birth_date=date.fromordinal(born) if born else None, sex=sex,
+                   groups=groups, criteria=criteria,
+                   guardian=tuple(guardian) if guardian else None, warnings=warnings,
+                   at_township=at_township)
+
     def key(self, cleaned: Row):
         """What makes two rows of the file the same person, kept for every row of the file
         (a million of them): the number as one small integer (its 17 digits and its check
