@@ -3,6 +3,7 @@ measures themselves, and hand-entered figures. Every write goes through
 ``linli.reports.measures``; every read through ``linli.reports.figures``."""
 
 import io
+import json
 import re
 from urllib.parse import urlencode
 
@@ -98,10 +99,11 @@ def measure_figures(request):
     the ranking of the regions below."""
     asked = _asked(request)
     measure = _measure_asked(request)
-    (block,) = figures.measure_figures(actor=request.user, region=asked["region"],
-                                       period=asked["period"], number=measure.number)
+    (item,) = figures.measure_figures(actor=request.user, region=asked["region"],
+                                      period=asked["period"], number=measure.number)
+    # not "block": inside {% block %} that name is the template's own
     return render(request, _fragment(request, "figures"), {
-        **asked, "measure": measure, "block": block})
+        **asked, "measure": measure, "item": item})
 
 
 @require_perm(Perm.VIEW)
@@ -114,8 +116,9 @@ def measure_trends(request):
     goals = goals_for([i.key for i in indicators], [region.code]) if indicators else {}
     points = figures.trends(actor=request.user, indicators=indicators, region=region,
                             period=asked["period"])
-    charts = [{"title": i.label, "chart": figures.trend_chart(
-        i, points[i.key], goals.get((i.key, region.code)))} for i in indicators]
+    charts = [{"title": i.label, "option": json.dumps(figures.trend_chart(
+        i, points[i.key], goals.get((i.key, region.code))), ensure_ascii=False)}
+        for i in indicators]
     return render(request, _fragment(request, "trends"), {
         **asked, "measure": measure, "charts": charts})
 
