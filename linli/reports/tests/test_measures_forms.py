@@ -34,6 +34,8 @@ def test_the_targets_list_shows_what_applies_to_the_users_region(personas, as_us
     assert "青海省" in county  # the province's targets apply to the county too
     other = as_user(personas.other_county).get("/reports/targets/").content.decode()
     assert "县计划" not in other
+    only = as_user(personas.county).get("/reports/targets/?indicator=training_sessions")
+    assert "县计划" in only.content.decode() and "民发〔2017〕191号" not in only.content.decode()
 
 
 def test_a_target_is_added_with_the_region_picked_by_name(personas, as_user):

@@ -35,6 +35,7 @@ from linli.reports.forms_measures import (
     RegionForm,
     TargetForm,
     TargetValuesForm,
+    indicator_choices,
     period_initial,
 )
 from linli.reports.models import Measure
@@ -236,11 +237,18 @@ def _target_rows(targets, actor):
 @require_perm(Perm.VIEW)
 def targets(request):
     everything = request.GET.get("all") == "1"
+    choices = indicator_choices(request.user)
+    chosen = request.GET.get("indicator", "")
+    chosen = chosen if chosen in dict(choices) else ""
     rows = figures.targets_visible(actor=request.user, active_only=not everything)
+    rows = rows.filter(indicator=chosen) if chosen else rows
     page = paginate(request, rows)
+    query = urlencode({k: v for k, v in (("indicator", chosen), ("all", "1" if everything
+                                                                     else "")) if v})
     return render(request, "reports/measures/targets.html", {
         "page": page, "rows": _target_rows(list(page.object_list), request.user),
-        "everything": everything, "can_add": services.may_set_targets(request.user)})
+        "everything": everything, "choices": choices, "chosen": chosen, "query": query,
+        "can_add": services.may_set_targets(request.user)})
 
 
 @require_perm(Perm.EDIT)
@@ -248,7 +256,7 @@ def target_add(request):
     if not services.may_set_targets(request.user):
         raise NotFound()
     form = TargetForm(request.POST or None, actor=request.user,
-                      initial={"indicator": request.GET.get("indicator", "")})
+                      initial={"indicator": request.GET.get("indicator", "")[:40]})
     if request.method == "POST" and form.is_valid():
         try:
             services.target_set(actor=request.user, **form.cleaned_data)
