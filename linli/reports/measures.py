@@ -41,8 +41,19 @@ ENTRY_ROLES = TARGET_ROLES | {Role.TOWNSHIP_ASSISTANT, Role.VILLAGE_STAFF}
 
 
 def _refuse(errors: dict) -> None:
+    """One field wrong: its reason is the message; several: a word to look at them."""
     if errors:
-        raise Invalid(_("请检查标记的字段"), details=errors)
+        only = next(iter(errors.values()))[0] if len(errors) == 1 else None
+        raise Invalid(only or _("请检查标记的字段"), details=errors)
+
+
+def _outside(actor, region: Region | None, code: str, label: str) -> str | None:
+    """Why a region is refused for being outside the actor's scope (None: it is inside)."""
+    if region is not None and access_for(actor).covers(code):
+        return None
+    if region is None:
+        return _("请选择您辖区内的区划")
+    return _("%(f)s应在您的辖区内,“%(r)s”不在其中") % {"f": label, "r": region.name}
 
 
 def _amount(value, *, field: str, maximum: Decimal, errors: dict) -> Decimal | None:
@@ -83,8 +94,9 @@ def _target_indicator(actor, key: str, errors: dict) -> registry.Indicator | Non
 
 def _target_region(actor, code: str, errors: dict) -> Region | None:
     region = Region.objects.filter(code=code).first() if code else None
-    if region is None or not access_for(actor).covers(code):
-        errors["region_code"] = [_("请选择您辖区内的区划")]
+    outside = _outside(actor, region, code, _("适用地区"))
+    if outside:
+        errors["region_code"] = [outside]
     elif region.level > Level.COUNTY:
         errors["region_code"] = [_("目标只能设在省、市(州)或县(市、区、行委)一级")]
     elif not may_set_target(actor, code):
@@ -337,8 +349,9 @@ def manual_value_enter(*, actor, indicator: ManualIndicator, region_code: str,
     definition = figures.manual_indicator_get(actor=actor, pk=indicator.pk)
     errors: dict = {}
     region = Region.objects.filter(code=region_code).first() if region_code else None
-    if region is None or not access_for(actor).covers(region_code):
-        errors["region_code"] = [_("请选择您辖区内的区划")]
+    outside = _outside(actor, region, region_code, _("填报地区"))
+    if outside:
+        errors["region_code"] = [outside]
     elif region.level != definition.entry_level:
         errors["region_code"] = [_("该指标由%(l)s填报,请选择%(l)s") % {
             "l": Level(definition.entry_level).label}]

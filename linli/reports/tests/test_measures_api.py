@@ -96,6 +96,11 @@ def test_target_refusals_are_in_chinese(personas, as_user):
         f"{API}/targets", {"indicator": "training_sessions", "region_code": OUR_COUNTY,
                            "value": 1, "source": "计划"}, content_type="application/json")
     other = as_user(personas.other_county)
+    theirs = other.post(f"{API}/targets", {"indicator": "training_sessions",
+                                           "region_code": OUR_COUNTY, "value": 1,
+                                           "source": "计划"}, content_type="application/json")
+    assert theirs.status_code == 422
+    assert theirs.json()["error"]["message"] == "适用地区应在您的辖区内,“城东区”不在其中"
     assert other.post(f"{API}/targets/{mine.json()['id']}/deactivate").status_code == 404
     assert other.put(f"{API}/targets/{mine.json()['id']}", {"value": 1, "source": "x"},
                      content_type="application/json").status_code == 404
@@ -132,4 +137,5 @@ def test_manual_refusals(personas, as_user):
         f"{API}/manual", {**base, "period_start": "2025-01-01", "period_end": "2025-01-31"},
         content_type="application/json")
     assert theirs.status_code == 422
-    assert "辖区" in theirs.json()["error"]["details"]["region_code"][0]
+    assert theirs.json()["error"]["message"] == "填报地区应在您的辖区内,“城东区”不在其中"
+    assert theirs.json()["error"]["details"]["region_code"]

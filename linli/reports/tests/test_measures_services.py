@@ -190,7 +190,9 @@ def test_a_value_belongs_to_one_region_of_the_entry_level_and_one_whole_period(p
                                                    period_end=end, value=value)
 
     assert "县(市、区、行委)" in _problems(attempt(code=OUR_TOWNSHIP))["region_code"][0]
-    assert _problems(attempt(code=OTHER_COUNTY))["region_code"] == ["请选择您辖区内的区划"]
+    assert _problems(attempt(code=OTHER_COUNTY))["region_code"] == [
+        "填报地区应在您的辖区内,“乐都区”不在其中"]
+    assert _problems(attempt(code="639999"))["region_code"] == ["请选择您辖区内的区划"]
     assert _problems(attempt(end=date(2025, 2, 10)))["period"] == ["填报期间应为整月、整季度或整年"]
     next_month = Period.this_month().end + timedelta(days=1)
     future = Period.month(next_month.year, next_month.month)
