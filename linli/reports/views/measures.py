@@ -58,6 +58,8 @@ def _asked(request) -> dict:
     else:
         code = "" if region_form.is_bound else request.GET.get("region", "")
         region = region_or_root(actor=request.user, code=code)
+        if not region_form.is_bound:  # the box shows where the page is
+            region_form = RegionForm(initial={"region": region}, actor=request.user)
     keep = {"period": kind} if kind != figures.MONTH else {}
     if kind == figures.RANGE:
         keep.update(start=f"{period.start:%Y-%m-%d}", end=f"{period.end:%Y-%m-%d}")
