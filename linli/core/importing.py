@@ -511,7 +511,7 @@ def _packed(importer: Importer, row: Row) -> tuple:
 def _unpacked(importer: Importer, kept: tuple) -> Row:
     """A row kept from the preview, ready to save again, or with the reason it is not."""
     sheet, number, raw, warnings, packed = kept
-    row = Row(sheet, number, list(raw), warnings=list(warnings))
+    row = Row(sheet, number, raw, warnings=warnings)
     try:
         row.cleaned = importer.unpack(packed)
     except (ValueError, DomainError) as error:

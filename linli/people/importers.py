@@ -89,6 +89,9 @@ GRADES = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "1": 1, "2": 2, "3
 _MONTH_ONLY = re.compile(r"[0-9]{4}(?:[-/.年][0-9]{1,2}月?|[0-9]{2})")
 _YEAR_ONLY = re.compile(r"[0-9]{4}年?")
 QUESTIONS = 100  # values of one question listed, the most rows first
+# A row's plain fields (PeopleImporter._fields), in the order a packed row lists them.
+_FIELDS = ("name", "ethnicity", "phone", "address", "living", "disability_category",
+           "disability_grade", "no_id_reason")
 MEMO = 1 << 16  # distinct cell values whose reading is remembered during one file
 
 
@@ -549,9 +552,9 @@ class PeopleImporter(RosterSaving, Importer):
         """The checked row as plain values, kept from the preview for the commit: its
         region by code, its birth date by ordinal."""
         born = cleaned.birth_date.toordinal() if cleaned.birth_date else None
-        return (cleaned.fields, cleaned.region.code, cleaned.id_value, cleaned.id_hash, born,
-                cleaned.sex, cleaned.groups, cleaned.criteria, cleaned.guardian,
-                cleaned.warnings, cleaned.at_township)
+        return ([cleaned.fields[key] for key in _FIELDS], cleaned.region.code,
+                cleaned.id_value, cleaned.id_hash, born, cleaned.sex, cleaned.groups,
+                cleaned.criteria, cleaned.guardian, cleaned.warnings, cleaned.at_township)
 
     def unpack(self, packed) -> Row:
         """The checked row again; refused when its region or one of its groups is no longer
@@ -565,7 +568,8 @@ class PeopleImporter(RosterSaving, Importer):
             if group not in self.groups:
                 raise ValueError(_("未知的对象类别代码“%(g)s”") % {"g": group})
             self._check_group(group)
-        return Row(fields=fields, region=region, id_value=id_value, id_hash=id_hash,
+        return Row(fields=dict(zip(_FIELDS, fields, strict=True)), region=region,
+                   id_value=id_value, id_hash=id_hash,
                    birth_date=date.fromordinal(born) if born else None, sex=sex,
                    groups=groups, criteria=criteria,
                    guardian=tuple(guardian) if guardian else None, warnings=warnings,

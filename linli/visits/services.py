@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,8 +87,9 @@ _SCHEDULE_FIELDS = ("region_code", "policy_id", "interval_days", "last_visit_on"
 # A schedule as a row: the person's id, then _SCHEDULE_FIELDS (what a refresh computes,
 # compares with the stored one and writes, without a model instance per person).
 _SCHEDULE_ROW = ("person_id", *_SCHEDULE_FIELDS)
-_PERSON_FIELDS = ("pk", "region_code", "risk", "status", "created_at", "organisation_id",
-                  "domain_mask", "birth_date")
+# the day a person was registered, as a local date made by the database
+_PERSON_FIELDS = ("pk", "region_code", "risk", "status", TruncDate("created_at"),
+                  "organisation_id", "domain_mask", "birth_date")
 
 
 def _refresh_chunk(ids, by_group, tight, today) -> int:
@@ -112,9 +114,8 @@ def _schedule_rows(ids, by_group, tight, today) -> tuple[list[tuple], list[int]]
     for person_id, group_id in current_groups.values_list("person_id", "group_id"):
         groups[person_id].add(group_id)
     last = _last_visits(ids)
-    created_on = _LocalDays()
     keep, drop = [], []
-    for pk, region_code, risk, status, created_at, organisation_id, domain_mask, birth_date in (
+    for pk, region_code, risk, status, registered, organisation_id, domain_mask, birth_date in (
             Person.objects.filter(_among("pk", ids)).values_list(*_PERSON_FIELDS)):
         policy = _policy_for(groups[pk], risk, by_group)
         if status != PersonStatus.ACTIVE or policy is None:
@@ -122,7 +123,7 @@ def _schedule_rows(ids, by_group, tight, today) -> tuple[list[tuple], list[int]]
             continue
         interval = policy.tightened_interval_days if tight else policy.interval_days
         visited = last.get(pk)
-        start = visited or created_on(created_at)
+        start = visited or registered
         keep.append((pk, region_code, policy.pk, interval, visited,
                      start + timedelta(days=interval), organisation_id, domain_mask,
                      birth_date))
@@ -142,17 +143,6 @@ def _last_visits(ids) -> dict[int, date]:
     return {pk: timezone.localtime(at).date() for pk, at in Visit.objects.filter(
         _among("person_id", ids)).values_list("person_id").annotate(
         last=Max("visited_at")).order_by()}
-
-
-class _LocalDays(dict):
-    """The local date of a time, once per distinct time: the people an import creates in
-    one chunk share their created_at."""
-
-    def __call__(self, moment: datetime) -> date:
-        day = self.get(moment)
-        if day is None:
-            day = self[moment] = timezone.localtime(moment).date()
-        return day
 
 
 def _schedules_write(rows: list[tuple]) -> None:

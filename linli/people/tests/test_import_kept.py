@@ -3,6 +3,8 @@ checked, without reading the file again (issue 10: the commit of a 100,000-row r
 database checks run again, and a row whose place or group is no longer the actor's is
 refused. Committing kept rows saves what committing the file read again saves."""
 
+import json
+
 import pytest
 from django.db import transaction
 
@@ -81,6 +83,16 @@ def test_the_kept_rows_are_sealed_beside_the_file_and_go_with_it(personas):
     assert [row[1] for row in chunk] == [4, 5, 6, 7, 9]  # the good rows, by row number
     importing.import_commit(actor=personas.township, job=job)
     assert _stored(job) == b""
+
+
+def test_a_packed_row_comes_back_as_it_was_checked(personas):
+    importer = importing.importer_for(actor=personas.township, kind="people")
+    rows = [row for chunk in importing._checked(importer, _xlsx(ROWS)) for row in chunk]
+    cleaned = [row.cleaned for row in rows if not row.errors]
+    assert len(cleaned) == 5 and any(row.guardian for row in cleaned)
+    assert any(row.warnings for row in cleaned) and any(not row.id_value for row in cleaned)
+    back = [importer.unpack(json.loads(json.dumps(importer.pack(row)))) for row in cleaned]
+    assert back == cleaned
 
 
 def test_a_row_whose_village_has_left_the_actors_scope_is_refused_at_the_commit(personas,
