@@ -23,8 +23,10 @@ _JOIN = b"\n"
 
 
 def file_token(stored: bytes) -> bytes:
-    """The sealed file of a job's ``content``, without the rows kept beside it."""
-    return stored.split(_JOIN, 1)[0]
+    """The sealed file of a job's ``content``, without the rows kept beside it (``stored``
+    itself when none are: a file of 100 MB is not copied)."""
+    end = stored.find(_JOIN)
+    return stored if end < 0 else stored[:end]
 
 
 def kept_token(stored: bytes) -> bytes:
@@ -66,7 +68,8 @@ class Keeper:
             self._write(_dumps([self.pack(row) for row in rows]))
 
     def content(self, sealed_file: bytes) -> bytes:
-        """The job's ``content``: the sealed file, and the rows kept beside it."""
+        """The job's ``content``: the sealed file (itself when no rows are kept), and the rows
+        kept beside it."""
         if self.parts is not None:
             self._keep(self.deflate.flush())
         if self.parts is None:

@@ -480,7 +480,8 @@ def _preview(job: ImportJob) -> ImportJob:
     importer = _importer(job)
     errors, warnings = Tally(importer.masked), Tally(importer.masked)
     preview, total, read = [], 0, []
-    sealed = import_kept.file_token(_stored(job))
+    stored = _stored(job)
+    sealed = import_kept.file_token(stored)
     keeper = import_kept.Keeper(importer.packing, lambda row: _packed(importer, row))
     for chunk in _checked(importer, crypto.unseal(sealed, purpose=crypto.FILE), read,
                           chosen_columns(job)):
@@ -499,8 +500,10 @@ def _preview(job: ImportJob) -> ImportJob:
     job.total_rows, job.valid_rows, job.processed_rows = total, total - errors.total, total
     job.preview, job.status, job.columns = preview, ImportStatus.PREVIEWED, read
     job.questions, job.content = _bounded(importer.questions()), keeper.content(sealed)
+    # the bytes are written again only when they change (a big file keeps no rows)
     job.save(update_fields=[*_TALLY_FIELDS, "total_rows", "valid_rows", "processed_rows",
-                            "preview", "status", "columns", "questions", "content"])
+                            "preview", "status", "columns", "questions",
+                            *(["content"] if job.content is not stored else [])])
     return job
 
 
