@@ -483,19 +483,20 @@ def _preview(job: ImportJob) -> ImportJob:
     stored = _stored(job)
     sealed = import_kept.file_token(stored)
     keeper = import_kept.Keeper(importer.packing, lambda row: _packed(importer, row))
-    for chunk in _checked(importer, crypto.unseal(sealed, purpose=crypto.FILE), read,
-                          chosen_columns(job)):
-        for row in chunk:
-            if row.errors:
-                errors.add(row, row.errors, warnings=row.warnings)
-                continue
-            if row.warnings:
-                warnings.add(row, row.warnings, kinds=row.warnings)
-            if len(preview) < PREVIEW_ROWS:
-                preview.append([_cut(str(v)) for v in importer.preview_row(row.cleaned)])
-        keeper.add(r for r in chunk if not r.errors)
-        total += len(chunk)
-        _progress(job, total)
+    with _gc_frozen():  # as for the commit
+        for chunk in _checked(importer, crypto.unseal(sealed, purpose=crypto.FILE), read,
+                              chosen_columns(job)):
+            for row in chunk:
+                if row.errors:
+                    errors.add(row, row.errors, warnings=row.warnings)
+                    continue
+                if row.warnings:
+                    warnings.add(row, row.warnings, kinds=row.warnings)
+                if len(preview) < PREVIEW_ROWS:
+                    preview.append([_cut(str(v)) for v in importer.preview_row(row.cleaned)])
+            keeper.add(r for r in chunk if not r.errors)
+            total += len(chunk)
+            _progress(job, total)
     _tally(job, errors, warnings)
     job.total_rows, job.valid_rows, job.processed_rows = total, total - errors.total, total
     job.preview, job.status, job.columns = preview, ImportStatus.PREVIEWED, read
