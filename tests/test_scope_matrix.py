@@ -160,6 +160,23 @@ EXEMPT = {
     "api-1.0.0:me": "the caller's own account",
     "api-1.0.0:api-root": "index of the API", "api-1.0.0:openapi-json": "schema",
     "api-1.0.0:openapi-view": "interactive docs",
+    # The reports app's scope is proven in linli/reports/tests (test_rounds_api, test_measures_api:
+    # a county sees only its own report and figures, another prefecture or county gets 404).
+    "api-1.0.0:list_rounds": "rounds shared by their units (reports/tests/test_rounds_api)",
+    "api-1.0.0:get_round": "rounds shared by their units (reports/tests/test_rounds_api)",
+    "api-1.0.0:list_reports": "reports/tests/test_rounds_api: only the caller's reports",
+    "api-1.0.0:get_report": "reports/tests/test_rounds_api: another prefecture 404",
+    "api-1.0.0:open_round": "province bureaus only (reports/tests/test_rounds_api)",
+    "api-1.0.0:save_report_sections": "report_get: another prefecture 404 (test_rounds_api)",
+    "api-1.0.0:transition_report": "report_get: another prefecture 404 (test_rounds_api)",
+    "api-1.0.0:list_measures": "?region= outside the scope 404 (reports/tests/test_measures_api)",
+    "api-1.0.0:indicator_values": "?region= outside the scope 404 (test_measures_api)",
+    "api-1.0.0:list_targets": "targets inside or above the scope (test_measures_api)",
+    "api-1.0.0:add_target": "region outside the scope refused (test_measures_api)",
+    "api-1.0.0:change_target": "another county's target 404 (test_measures_api)",
+    "api-1.0.0:deactivate_target": "another county's target 404 (test_measures_api)",
+    "api-1.0.0:list_manual_values": "values inside the scope (test_measures_api)",
+    "api-1.0.0:enter_manual_value": "region outside the scope refused (test_measures_api)",
     "set_language": "language switch",
 }
 OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "people", "visits", "care",

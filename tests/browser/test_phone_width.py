@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from conftest import OUR_COUNTY, OUR_TOWNSHIP, OUR_VILLAGE, PASSWORD, make_user
 from linli.accounts.roles import Bureau, Role
+from linli.core.indicators import Period
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
@@ -59,6 +60,16 @@ PAGES = [
     "/orgs/indicators/",
     "/imports/people/", "/imports/orgs/", "/imports/job/{job}/",
     "/imports/job/{job}/errors/full/",
+    "/reports/documents/templates/", "/reports/documents/compilations/{compilation}/",
+    "/reports/rounds/", "/reports/rounds/new/", "/reports/rounds/{round}/",
+    "/reports/report/{report}/", "/reports/report/{report}/submit/",
+    "/reports/report/{report}/approve/", "/reports/report/{report}/return/",
+    "/reports/measures/", "/reports/measures/?period=year",
+    "/reports/measures/figures/?measure=8", "/reports/measures/trends/?measure=8", "/reports/measures/new/", "/reports/measures/8/",
+    "/reports/targets/", "/reports/targets/new/", "/reports/targets/{target}/",
+    "/reports/targets/{target}/deactivate/", "/reports/manual/", "/reports/manual/new/",
+    "/reports/manual/{manual}/", "/reports/manual/{manual}/values/",
+    "/reports/manual/values/{value}/",
 ]
 SIGNED_OUT = ["/accounts/login/", "/accounts/login/verify/"]
 
@@ -68,8 +79,8 @@ EMPTY_BY_SCOPE = {
     "guanli": {"/people/", "/visits/", "/care/services/", "/orgs/", "/orgs/filings/",
                "/orgs/incubation/", "/orgs/tax/", "/orgs/volunteers/"},
     # the social-work station is the township's and the incubation base the county's
-    "cunwei": {"/orgs/stations/", "/orgs/incubation/"},
-    "zhuli": {"/orgs/incubation/"},
+    "cunwei": {"/orgs/stations/", "/orgs/incubation/", "/reports/rounds/"},
+    "zhuli": {"/orgs/incubation/", "/reports/rounds/"},  # no report of their own
 }
 
 # Patterns of linli/*/urls.py that are not pages, and why the walk leaves them out.
@@ -97,6 +108,12 @@ NOT_PAGES = {
     "people:reveal": "POST", "people:group_add": "POST", "people:contact_add": "POST",
     "people:consent_add": "POST", "people:household_link": "POST", "people:assign": "POST",
     "orgs:tax_add": "POST",
+    "reports:report_docx": "a report's .docx download", "reports:report_pdf": "a .pdf download",
+    "reports:report_xlsx": "an .xlsx download",
+    "reports:compilation_download": "a .docx download", "reports:compilation_annex": "an .xlsx",
+    "reports:template_download": "a .docx download", "reports:compilation_start": "POST",
+    "reports:template_restore": "a confirmation page (reports/tests/test_documents_templates.py)",
+    "reports:measures_export": "an .xlsx download",
 }
 
 # The page's width, the boxes that scroll sideways inside it, the elements that stick out
@@ -138,7 +155,9 @@ def _url_name(path: str) -> str:
 
 def test_the_walk_opens_every_page_of_the_url_confs():
     dummy = {key: 1 for key in ("token", "user", "membership", "person", "group", "policy",
-                                "canteen", "org", "filing", "base", "volunteer", "job")}
+                                "canteen", "org", "filing", "base", "volunteer", "job",
+                                "compilation", "round", "report", "target", "manual",
+                                "value")}
     opened = {_url_name(path.format(**dummy)) for path in PAGES + SIGNED_OUT}
     every = dict(_patterns())
     assert len(every) > 60  # the URL confs were read
@@ -218,11 +237,55 @@ def _records(users: dict) -> dict:
            link=f"/people/{elder.pk}/")
     tokens = {name: api_token_create(actor=user, name="民政数据对接")[0].pk
               for name, user in users.items()}
-    return {"person": elder.pk, "group": elder.group_memberships.first().pk, "org": org.pk,
+    compilation = _compilations(users["yanglao"])
+    opened = _round(users["yanglao"])
+    target, manual = _measures(county)
+    return {"target": target.pk, "manual": manual.indicator_id, "value": manual.pk,
+            "person": elder.pk, "group": elder.group_memberships.first().pk, "org": org.pk,
             "filing": filing.pk, "canteen": canteen.pk, "base": base.pk,
-            "volunteer": volunteer.pk, "job": job.pk,
+            "volunteer": volunteer.pk, "job": job.pk, "compilation": compilation.pk,
+            "round": opened.pk, "report": opened.reports.get(region_code=OUR_COUNTY).pk,
             "policy": VisitPolicy.objects.order_by("pk").first().pk,
             "user": village.pk, "membership": village.memberships.first().pk, "tokens": tokens}
+
+
+def _measures(county):
+    """城东区's own target and its training sessions of this month, entered by hand."""
+    from linli.reports.measures import manual_value_enter, target_set
+    from linli.reports.models import ManualIndicator
+
+    target = target_set(actor=county, indicator="training_sessions", region_code=OUR_COUNTY,
+                        value=5, source="城东区民政局2026年度工作要点")
+    month = Period.this_month()
+    value, _created = manual_value_enter(
+        actor=county, indicator=ManualIndicator.objects.get(code="training_sessions"),
+        region_code=OUR_COUNTY, period_start=month.start, period_end=month.end, value=3)
+    return target, value
+
+
+def _compilations(owner):
+    """A round the 养老服务处 owns, compiled twice (the page lists the earlier one)."""
+    from linli.reports.models import Compilation, CompilationStatus, Round
+
+    made = Round.objects.create(title="2026年“邻里守望”关爱行动总结报告",
+                                period_start=date(2026, 1, 1), period_end=date(2026, 10, 31),
+                                deadline=date(2026, 11, 10), opened_by=owner,
+                                owner_bureau=Bureau.ELDERLY_SERVICES)
+    done = {"status": CompilationStatus.DONE, "progress": 100, "finished_at": timezone.now(),
+            "missing": ["海南藏族自治州民政局", "果洛藏族自治州民政局"]}
+    Compilation.objects.create(round=made, created_by=owner, **done)
+    return Compilation.objects.create(round=made, created_by=owner, **done)
+
+
+def _round(owner):
+    """A round the 养老服务处 opens with the counties: 城东区's report among them."""
+    from linli.reports.rounds import round_open
+
+    today = timezone.localdate()
+    return round_open(actor=owner, title="2026年“邻里守望”关爱行动总结报告(各县)",
+                      period_start=date(today.year, 1, 1), period_end=today,
+                      deadline=today + timedelta(days=20), report_counties=True,
+                      indicators=["station_coverage", "visit_rate", "training_sessions"])
 
 
 def _sign_in(page, username: str, device=None) -> list:
