@@ -38,6 +38,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         regions_ensure_loaded()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Figures, the groups and the hand-entered indicators are cached (per user, for closed
+    periods), and a rolled-back test's rows and users' ids come again in the next test:
+    each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def regions(db):
     """For transactional tests, whose flush empties the tables: reload reference data."""

@@ -89,6 +89,27 @@ SCOPED = {
     "care:map": (f"/care/map/?region={OUR_COUNTY}", "北关社区日间照料中心", DETAIL),
     "regions:map": ("/regions/map/?area=6301&figure=people_in_care", "城东区", DETAIL),
     "api-1.0.0:service_circle": (f"/api/v1/care/circle?region={OUR_COUNTY}", OUR_COUNTY, DETAIL),
+    "reports:measures": (f"/reports/measures/?region={OUR_COUNTY}", "城东区", DETAIL),
+    "reports:measures_export": (f"/reports/measures/export/?region={OUR_COUNTY}", "", DETAIL),
+    "reports:measure_figures": (f"/reports/measures/figures/?region={OUR_COUNTY}&measure=8",
+                                "东关大街街道", DETAIL),
+    "reports:measure_trends": (f"/reports/measures/trends/?region={OUR_COUNTY}&measure=8", "",
+                               DETAIL),
+    "reports:targets": ("/reports/targets/", "城东区年度计划", LIST),
+    "reports:target_edit": ("/reports/targets/{target}/", "城东区年度计划", DETAIL),
+    "reports:manual": ("/reports/manual/", "城东区", LIST),
+    "reports:manual_value": ("/reports/manual/values/{manual_value}/", "城东区", DETAIL),
+    "reports:report": ("/reports/report/{report}/", "城东区", DETAIL),
+    "reports:report_docx": ("/reports/documents/report/{report}.docx", "", DETAIL),
+    "reports:report_pdf": ("/reports/documents/report/{report}.pdf", "", DETAIL),
+    "reports:report_xlsx": ("/reports/documents/report/{report}-annex.xlsx", "", DETAIL),
+    "api-1.0.0:list_reports": ("/api/v1/reports/reports", "城东区", LIST),
+    "api-1.0.0:get_report": ("/api/v1/reports/reports/{report}", "城东区", DETAIL),
+    "api-1.0.0:indicator_values": (
+        f"/api/v1/reports/indicators/training_sessions?region={OUR_COUNTY}", OUR_COUNTY, DETAIL),
+    "api-1.0.0:list_manual_values": ("/api/v1/reports/manual", OUR_COUNTY, LIST),
+    "api-1.0.0:list_measures": (f"/api/v1/reports/measures?region={OUR_COUNTY}", OUR_COUNTY,
+                                DETAIL),
 }
 # Writes answer 404 to another county too (tested beside each write in its app's tests).
 WRITES = {
@@ -139,6 +160,19 @@ WRITES = {
     "visits:policies": "province-wide policy list, no personal data",
     "visits:policy_create": "province reviewers only (tested: a county's user gets 404)",
     "visits:policy_edit": "province reviewers only (tested: a county's user gets 404)",
+    "reports:measure_add": "the province's measures: province bureaus only (tested)",
+    "reports:measure_edit": "the province's measures: province bureaus only (tested)",
+    "reports:target_add": "the region checked by target_set (probed over the API)",
+    "reports:target_deactivate": "target_get: another county's target 404 (target_edit above)",
+    "reports:manual_indicator_add": "province bureaus only (reports/tests/test_measures_forms)",
+    "reports:manual_indicator_edit": "province bureaus only (reports/tests/test_measures_forms)",
+    "reports:manual_enter": "a province-wide definition; the region checked on entry (probed)",
+    "reports:round_new": "province bureaus only (reports/tests/test_rounds_pages)",
+    "reports:report_submit": "report_get as reports:report (another county 404)",
+    "reports:report_approve": "report_get as reports:report; the reviewer only (tested)",
+    "reports:report_return": "report_get as reports:report; the reviewer only (tested)",
+    "reports:compilation_start": "the round's owner bureau only (test_documents_compilation)",
+    "reports:template_restore": "province administrators only (test_documents_templates)",
 }
 # name → why it needs no region check
 EXEMPT = {
@@ -160,27 +194,30 @@ EXEMPT = {
     "api-1.0.0:me": "the caller's own account",
     "api-1.0.0:api-root": "index of the API", "api-1.0.0:openapi-json": "schema",
     "api-1.0.0:openapi-view": "interactive docs",
-    # The reports app's scope is proven in linli/reports/tests (test_rounds_api, test_measures_api:
-    # a county sees only its own report and figures, another prefecture or county gets 404).
-    "api-1.0.0:list_rounds": "rounds shared by their units (reports/tests/test_rounds_api)",
-    "api-1.0.0:get_round": "rounds shared by their units (reports/tests/test_rounds_api)",
-    "api-1.0.0:list_reports": "reports/tests/test_rounds_api: only the caller's reports",
-    "api-1.0.0:get_report": "reports/tests/test_rounds_api: another prefecture 404",
+    # A round is shared by every unit it calls (another county has its own report in it);
+    # each unit sees only its own report (reports:report above).
+    "reports:rounds": "every unit called sees the round; its own report only (test_rounds_pages)",
+    "reports:round": "every unit called sees the round; its own report only (test_rounds_pages)",
+    "reports:compilation": "the owner bureau and the province's auditors only "
+                           "(test_documents_compilation: a county 404)",
+    "reports:compilation_download": "as reports:compilation",
+    "reports:compilation_annex": "as reports:compilation",
+    "reports:templates": "province administrators only (test_documents_templates)",
+    "reports:template_download": "province administrators only (test_documents_templates)",
+    "api-1.0.0:list_rounds": "every unit called sees the round (reports/tests/test_rounds_api)",
+    "api-1.0.0:get_round": "every unit called sees the round (reports/tests/test_rounds_api)",
     "api-1.0.0:open_round": "province bureaus only (reports/tests/test_rounds_api)",
-    "api-1.0.0:save_report_sections": "report_get: another prefecture 404 (test_rounds_api)",
-    "api-1.0.0:transition_report": "report_get: another prefecture 404 (test_rounds_api)",
-    "api-1.0.0:list_measures": "?region= outside the scope 404 (reports/tests/test_measures_api)",
-    "api-1.0.0:indicator_values": "?region= outside the scope 404 (test_measures_api)",
-    "api-1.0.0:list_targets": "targets inside or above the scope (test_measures_api)",
-    "api-1.0.0:add_target": "region outside the scope refused (test_measures_api)",
+    "api-1.0.0:save_report_sections": "report_get as get_report (another county 404)",
+    "api-1.0.0:transition_report": "report_get as get_report (another county 404)",
+    "api-1.0.0:list_targets": "targets set inside or above the scope (test_measures_api)",
+    "api-1.0.0:add_target": "region outside the scope refused (probed)",
     "api-1.0.0:change_target": "another county's target 404 (test_measures_api)",
     "api-1.0.0:deactivate_target": "another county's target 404 (test_measures_api)",
-    "api-1.0.0:list_manual_values": "values inside the scope (test_measures_api)",
-    "api-1.0.0:enter_manual_value": "region outside the scope refused (test_measures_api)",
+    "api-1.0.0:enter_manual_value": "region outside the scope refused (probed)",
     "set_language": "language switch",
 }
 OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "people", "visits", "care",
-            "api-1.0.0")
+            "reports", "api-1.0.0")
 
 
 def _names(resolver=None, namespace=""):
@@ -242,7 +279,27 @@ def ours(personas, settings, tmp_path):
                                   latitude="36.62", longitude="101.78")
     return {"canteen": canteen.pk, "org": org.pk, "filing": filing.pk, "filed": filed.pk, "base": base.pk,
             "person": person.pk, "person_in_care": elder.pk, "attachment": attachment.pk,
-            "visit_photo": photographed.pk}
+            "visit_photo": photographed.pk, **_reporting(personas)}
+
+
+def _reporting(personas) -> dict:
+    """城东区's target, hand-entered figure and report of a round that calls the counties."""
+    from linli.core.indicators import Period
+    from linli.reports import measures, rounds
+    from linli.reports.models import ManualIndicator, Report
+
+    target = measures.target_set(actor=personas.county, indicator="training_sessions",
+                                 region_code=OUR_COUNTY, value=6, source="城东区年度计划")
+    quarter = Period.quarter_before()
+    value, _created = measures.manual_value_enter(
+        actor=personas.county, indicator=ManualIndicator.objects.get(code="exemplary_cases"),
+        region_code=OUR_COUNTY, period_start=quarter.start, period_end=quarter.end, value=2)
+    opened = rounds.round_open(
+        actor=personas.province_elderly, title="季度报告", period_start=quarter.start,
+        period_end=quarter.end, deadline=timezone.localdate() + timedelta(days=10),
+        report_counties=True, report_bureaus=False)
+    report = Report.objects.get(round=opened, region_code=OUR_COUNTY)
+    return {"target": target.pk, "manual_value": value.pk, "report": report.pk}
 
 
 @pytest.mark.parametrize("name", sorted(SCOPED))
@@ -426,6 +483,27 @@ def _person_edit(client, ours):
         "version": person.version})
     after = Person.objects.get(pk=person.pk)
     return response, (after.region_code, after.version) == (person.region_code, person.version)
+
+
+@probe("api-1.0.0:measures_add_target · a target for another county")
+def _target_region(client, ours):
+    from linli.reports.models import Target
+
+    response = client.post("/api/v1/reports/targets", {
+        "indicator": "training_sessions", "region_code": OTHER_COUNTY, "value": 4,
+        "source": "县局年度计划"}, content_type="application/json")
+    return response, not Target.objects.filter(region_code=OTHER_COUNTY).exists()
+
+
+@probe("api-1.0.0:measures_enter_manual_value · a figure for another county")
+def _manual_value_region(client, ours):
+    from linli.reports.models import ManualValue
+
+    response = client.post("/api/v1/reports/manual", {
+        "indicator": "exemplary_cases", "region_code": OTHER_COUNTY,
+        "period_start": "2026-01-01", "period_end": "2026-03-31", "value": 2},
+        content_type="application/json")
+    return response, not ManualValue.objects.filter(region__code=OTHER_COUNTY).exists()
 
 
 @probe("api-1.0.0:choices · a checked roster's default region in another county")

@@ -27,7 +27,7 @@ class Card:
     url: str = ""
     rows: list[tuple[str, str]] = field(default_factory=list)
     chart: dict | None = None  # an ECharts option, rendered full width
-    target: str = ""  # e.g. "≥ 70 %"
+    target: str = ""  # the target set for the region, as figures.target_shown writes it
     below: bool = False  # the value falls short of the target: shown in the warning colour
 
 

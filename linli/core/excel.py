@@ -506,11 +506,9 @@ def _cell(sheet, value: Any):
     return _text_cell(sheet, text) if text.startswith("=") or text in ERROR_CODES else text
 
 
-def write_xlsx(headers: list[str], rows: Iterable[Iterable[Any]], *, title: str = "") -> bytes:
-    """A plain xlsx: optional title row, bold header, frozen below it; streamed rows.
-    Every export goes through here, so no text reaches a spreadsheet as a formula."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\:]", " ", title or "Sheet1")[:31])
+def _write_sheet(workbook, name: str, headers: list[str], rows: Iterable[Iterable[Any]],
+                 title: str = "") -> None:
+    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\:]", " ", name or "Sheet1")[:31])
     sheet.freeze_panes = "A3" if title else "A2"
     if title:
         sheet.append([_text_cell(sheet, safe_text(title))])
@@ -523,6 +521,27 @@ def write_xlsx(headers: list[str], rows: Iterable[Iterable[Any]], *, title: str 
     sheet.append(header_cells)
     for row in rows:
         sheet.append([_cell(sheet, value) for value in row])
+
+
+def _saved(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def write_xlsx(headers: list[str], rows: Iterable[Iterable[Any]], *, title: str = "") -> bytes:
+    """A plain xlsx: optional title row, bold header, frozen below it; streamed rows.
+    Every export goes through here or write_workbook, so no text reaches a spreadsheet as
+    a formula."""
+    workbook = Workbook(write_only=True)
+    _write_sheet(workbook, title, headers, rows, title)
+    return _saved(workbook)
+
+
+def write_workbook(sheets: Iterable[tuple[str, list[str], Iterable[Iterable[Any]]]]) -> bytes:
+    """Several sheets, each (its name, a bold frozen header, rows), written as write_xlsx
+    writes one."""
+    workbook = Workbook(write_only=True)
+    for name, headers, rows in sheets:
+        _write_sheet(workbook, name, headers, rows)
+    return _saved(workbook)

@@ -142,13 +142,20 @@ class Shown:
         return self.goal.met_by(self.value.value) if self.goal is not None else None
 
 
-def with_goals(indicator: Indicator, values: list[Value]) -> list[Shown]:
-    """Each value with the target set for its own region (one query for them all)."""
+def goals_at(key: str, codes: list[str]) -> dict[str, object]:
+    """``{region code: its target of figure key}`` (one query; a region without one is left
+    out): the target set for the region itself, or else for the nearest region above."""
     from linli.reports.targets import goals_for
 
-    goals = goals_for([indicator.key], [v.region.code for v in values])
+    return {code: goal for (_key, code), goal in goals_for([key], codes).items()
+            if goal is not None}
+
+
+def with_goals(indicator: Indicator, values: list[Value]) -> list[Shown]:
+    """Each value with the target set for its own region (one query for them all)."""
+    goals = goals_at(indicator.key, [v.region.code for v in values])
     rows = []
     for value in values:
-        goal = goals.get((indicator.key, value.region.code))
+        goal = goals.get(value.region.code)
         rows.append(Shown(value, indicator.shown(value.value), goal, target_shown(indicator, goal)))
     return rows

@@ -119,6 +119,8 @@ class Indicator:
     note: str = ""  # how it is measured
     order: int = 50  # place in the figure select (the care figures a county works by first)
     summable: bool = True  # a higher level's value is the sum of its parts (or of parts' ratio)
+    breakdown: bool = False  # a part of a headline figure (one kind, one sub-group): a
+    # summary report's annex has it only when the round asks for it
 
     def shown(self, value: float | None) -> str:
         if value is None:

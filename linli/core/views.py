@@ -1,4 +1,5 @@
 from functools import wraps
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -315,3 +316,11 @@ def import_report_build(request, pk: int):
     job = importing.import_job_get(actor=request.user, pk=pk)
     import_report.error_report_start(actor=request.user, job=job)
     return redirect("core:import_job", pk=job.pk)
+
+
+def content_disposition(name: str) -> str:
+    """attachment, with the name for every browser: an ASCII fallback and RFC 5987's
+    filename* in UTF-8 (the name itself was cleaned on upload)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
+                       for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

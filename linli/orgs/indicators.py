@@ -39,9 +39,11 @@ def _sees_organisations(access) -> bool:
 
 
 def _count(key: str, label, compute, *, measure: int, order: int, note, unit=ORGS,
-           topic: str = Topic.ORGANISATIONS, flow: bool = False) -> Indicator:
+           topic: str = Topic.ORGANISATIONS, flow: bool = False,
+           breakdown: bool = False) -> Indicator:
     return Indicator(key, label, topic, compute, available=_sees_organisations, kind=COUNT,
-                     unit=unit, measure=measure, order=order, note=note, flow=flow)
+                     unit=unit, measure=measure, order=order, note=note, flow=flow,
+                     breakdown=breakdown)
 
 
 # --- measure 八's 社工站 coverage; 民发〔2017〕191号's organisations per community ------------
@@ -97,12 +99,13 @@ ORGS_ACTIVE = register(_count("orgs_active", _("在册社会组织"), _organisat
                               order=61, note=STANDING))
 for _order, _kind in enumerate(Kind, start=62):
     register(_count(f"orgs_{_kind.value}", format_lazy(_("在册{kind}"), kind=_kind.label),
-                    _organisations(kind=_kind.value), measure=1, order=_order, note=STANDING))
+                    _organisations(kind=_kind.value), measure=1, order=_order, note=STANDING,
+                    breakdown=True))
 for _order, _category in enumerate(Category, start=66):
     register(_count(f"orgs_{_category.value}",
                     format_lazy(_("{category}社会组织"), category=_category.label),
                     _organisations(category=_category.value), measure=1, order=_order,
-                    note=STANDING))
+                    note=STANDING, breakdown=True))
 for _order, _field in enumerate(FOCUS_FIELDS, start=71):
     register(_count(
         f"orgs_{_field}", format_lazy(_("重点领域:{area}"),

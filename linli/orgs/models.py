@@ -259,7 +259,7 @@ class FilingAttachment(models.Model):
 
 
 class SocialWorkStation(models.Model):
-    """乡镇(街道)社工站 (measure 八: coverage ≥ 70 %)."""
+    """乡镇(街道)社工站 (measure 八: its coverage has a target, reports.Target)."""
 
     region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("乡镇(街道)"))

@@ -1,4 +1,3 @@
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
@@ -18,7 +17,7 @@ from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.figures import Shown, with_goals
 from linli.core.indicators import Period
 from linli.core.tabs import first_with_work
-from linli.core.views import add_form_errors, paginate, require_perm
+from linli.core.views import add_form_errors, content_disposition, paginate, require_perm
 from linli.orgs import attachments, documents, exporters, selectors, services, support_services
 from linli.orgs.forms import (
     AttachmentForm,
@@ -375,14 +374,6 @@ def attachment_upload(request, pk: int):
     messages.success(request, _("已上传 %(n)s 个文件:%(f)s") % {
         "n": len(added), "f": "、".join(a.original_name for a in added)})
     return redirect(f"{reverse('orgs:filing_detail', args=[filing.pk])}#attachments")
-
-
-def content_disposition(name: str) -> str:
-    """attachment, with the name for every browser: an ASCII fallback and RFC 5987's
-    filename* in UTF-8 (the name itself was cleaned on upload)."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
-                       for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @require_perm(Perm.VIEW)

@@ -3,13 +3,14 @@ group, as they stood at the end of the period, each in one grouped query over th
 the actor may see (their region, organisation and data domains)."""
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.access import access_for
 from linli.accounts.roles import Domain
 from linli.core.dashboard import Topic
-from linli.core.figures import counts
+from linli.core.figures import children_of, counts, grouped
 from linli.core.indicators import COUNT, Indicator, Value, register, register_provider
 from linli.people.models import Group, Risk
 from linli.people.selectors import group_members_on, people_in_care_on
@@ -32,9 +33,10 @@ def _in_care(**where):
 
 
 def _people(key: str, label, compute, *, available=_sees_people, measure: int = 1,
-            order: int, note) -> Indicator:
+            order: int, note, breakdown: bool = False) -> Indicator:
     return Indicator(key, label, Topic.CARE, compute, available=available, kind=COUNT,
-                     unit=PEOPLE, measure=measure, personal=True, order=order, note=note)
+                     unit=PEOPLE, measure=measure, personal=True, order=order, note=note,
+                     breakdown=breakdown)
 
 
 IN_CARE = register(_people("people_in_care", _("在册关爱对象"), _in_care(), order=20,
@@ -55,25 +57,47 @@ MEDIUM_RISK = register(_people(
 # Its measure follows its domain: the elderly are measure 五's, children 六's, social
 # assistance 二's, left-behind women and migrant workers 七's, the other priority groups 一's.
 
-GROUPS_KEY = "linli:people-groups"
+GROUPS_KEY = "linli:people-groups:2"
 DOMAIN_MEASURES = {Domain.ELDERLY: 5, Domain.CHILDREN: 6, Domain.PRISONERS_CHILDREN: 6,
                    Domain.TROUBLED_YOUTH: 6, Domain.ASSISTANCE: 2}
 GROUP_MEASURES = {"women_left_behind": 7, "migrant_worker": 7}  # 清单式服务 of measure 七
 
 
-def _members(codes: list[str]):
+def _members(code: str):
     def compute(actor, region, period) -> list[Value]:
-        rows = group_members_on(actor=actor, codes=codes, on=period.end, within=region.code)
-        return counts(region, rows, "person__region_code", Count("person_id", distinct=True))
+        by = _group_counts(actor, region, period.end).get(code, {})
+        return [Value(region, sum(by.values())),
+                *(Value(child, by.get(child.code, 0.0)) for child in children_of(region)[0])]
     return compute
+
+
+def _group_counts(actor, region, on) -> dict[str, dict[str, float]]:
+    """``{group code: {child prefix: people}}`` of every group the actor may see, in one
+    grouped query (a measure's or a report's groups were one query each: at province scale
+    4 s for measure 五's), memoised for the request. A group counts each person once over
+    its own members and those of the groups below it."""
+    access = access_for(actor)
+    key = ("people-group-counts", region.code, on)
+    if key not in access.memo:
+        groups = [(code, codes) for code, _name, domain, _order, codes, _sub in _groups()
+                  if access.sees_domain(domain)]
+        everyone = sorted({c for _code, codes in groups for c in codes})
+        rows = group_members_on(actor=access, codes=everyone, on=on, within=region.code)
+        by = grouped(rows, "person__region_code", children_of(region)[1], **{
+            f"g{i}": Count("person_id", distinct=True, filter=Q(group__code__in=codes))
+            for i, (_code, codes) in enumerate(groups)}) if groups else {}
+        access.memo[key] = {code: {prefix: float(row[f"g{i}"] or 0) for prefix, row in by.items()}
+                            for i, (code, _codes) in enumerate(groups)}
+    return access.memo[key]
 
 
 def _sees(domain: str):
     return lambda access: access.sees_domain(domain)
 
 
-def _groups() -> list[tuple[str, str, str, int, list[str]]]:
-    """(code, name, domain, order, codes counted) of every group, from the cache."""
+def _groups() -> list[tuple[str, str, str, int, list[str], bool]]:
+    """(code, name, domain, order, codes counted, is a sub-kind) of every group, from the
+    cache."""
     groups = cache.get(GROUPS_KEY)
     if groups is None:
         rows = list(Group.objects.order_by("order", "code").values_list(
@@ -86,18 +110,19 @@ def _groups() -> list[tuple[str, str, str, int, list[str]]]:
         def tree(code: str) -> list[str]:
             return [code, *(c for child in below.get(code, []) for c in tree(child))]
 
-        groups = [(code, name, domain, order, tree(code))
-                  for code, name, domain, order, _parent in rows]
+        groups = [(code, name, domain, order, tree(code), bool(parent))
+                  for code, name, domain, order, parent in rows]
         cache.set(GROUPS_KEY, groups, 300)
     return groups
 
 
 def group_indicators() -> list[Indicator]:
-    return [_people(f"people_{code}", name, _members(codes), available=_sees(domain),
+    return [_people(f"people_{code}", name, _members(code), available=_sees(domain),
                     measure=GROUP_MEASURES.get(code, DOMAIN_MEASURES.get(domain, 1)),
                     order=100 + order,
-                    note=_("期末在册、期末时属于该类别(含其下级类别)的关爱对象,每人计一次。"))
-            for code, name, domain, order, codes in _groups()]
+                    note=_("期末在册、期末时属于该类别(含其下级类别)的关爱对象,每人计一次。"),
+                    breakdown=sub)
+            for code, name, domain, order, _codes, sub in _groups()]
 
 
 def _forget_groups(**_kwargs) -> None:

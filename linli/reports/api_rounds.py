@@ -93,7 +93,8 @@ class RoundIn(Schema):
         None, max_length=rounds.SECTIONS_MAX,
         description="章节标题;不填为 成效/主要做法/存在问题/下一步措施")
     indicators: list[IndicatorCode] | None = Field(
-        None, max_length=200, description="附表指标代码;不填为全部已登记指标")
+        None, max_length=200,
+        description="附表指标代码;不填为全部主要指标(各类别、各下级类别等分项不含在内)")
     report_prefectures: bool = True
     report_bureaus: bool = True
     report_counties: bool = False

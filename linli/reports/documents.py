@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.access import access_for
 from linli.accounts.roles import Bureau, Perm, Role
 from linli.core.errors import Forbidden, NotFound
+from linli.core.excel import write_workbook
 from linli.regions.models import PROVINCE_CODE, Level
 from linli.reports import annex
 from linli.reports.annex import AnnexRow
@@ -42,6 +43,7 @@ from linli.reports.models import (
     Round,
     chinese_numeral,
 )
+from linli.reports.selectors import owns_round
 from linli.reports.targets import goals_for
 
 logger = logging.getLogger(__name__)
@@ -251,32 +253,6 @@ def report_pdf(report: Report) -> bytes:
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
 
 
-def _safe(value):
-    from linli.core.excel import safe_text
-
-    return safe_text(value) if isinstance(value, str) else value
-
-
-def write_workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """Several sheets, each a title, a bold header and rows; text never a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append([_safe(h) for h in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for row in rows:
-            sheet.append([_safe(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 ANNEX_HEADERS = ["措施", "指标代码", "指标", "地区", "区划代码", "本级/下级", "数值", "计量单位",
                  "分子", "分母", "目标", "上期", "目标依据"]
 
@@ -316,10 +292,8 @@ def compilation_units(round: Round) -> list[Report]:
 
 
 def is_round_owner(actor, round: Round) -> bool:
-    access = access_for(actor)
-    return access.can(Perm.EDIT) and any(
-        m.role == Role.PROVINCE_BUREAU and m.bureau == round.owner_bureau
-        for m in access.memberships)
+    """The owner bureau, with the right to edit: it starts the compilation."""
+    return access_for(actor).can(Perm.EDIT) and owns_round(actor, round)
 
 
 def may_see_compilations(actor, round: Round) -> bool:

@@ -63,7 +63,7 @@ class RoundForm(BootstrapMixin, forms.Form):
             "title": _("%(y)d年“邻里守望”关爱行动总结报告") % {"y": today.year},
             "period_start": date(today.year, 1, 1), "period_end": today,
             "deadline": today + timedelta(days=30), "sections": "\n".join(DEFAULT_SECTIONS),
-            "indicators": [key for key, _l in self.fields["indicators"].choices],
+            "indicators": [i.key for i in registry.registered() if not i.breakdown],
             "report_prefectures": True, "report_bureaus": True,
             "bureaus": list(Bureau.values), **self.initial}
 

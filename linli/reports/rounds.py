@@ -81,9 +81,10 @@ def _checked_sections(sections) -> list[str]:
 
 
 def _checked_indicators(indicators) -> list[str]:
-    known = [i.key for i in registry.registered()]
-    if indicators is None:
-        return known
+    found = registry.registered()
+    known = [i.key for i in found]
+    if indicators is None:  # the headline figures; a breakdown only when asked for
+        return [i.key for i in found if not i.breakdown]
     codes = list(dict.fromkeys(str(c) for c in indicators))
     unknown = [c[:40] for c in codes if c not in known]
     if unknown:

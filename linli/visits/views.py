@@ -12,6 +12,7 @@ from linli.accounts.roles import Perm
 from linli.core.bounds import ascii_id
 from linli.core.errors import Forbidden, Invalid, NotFound
 from linli.core.excel import write_xlsx
+from linli.core.figures import goals_at
 from linli.core.tabs import first_with_work
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.people.services import list_read_log
@@ -65,11 +66,14 @@ def rate(request):
     trend = selectors.visit_rate_trend(actor=request.user, region=region, today=today)
     if request.GET.get("export") == "xlsx":
         return _rate_export(request, region, month, rows, trend)
+    goals = goals_at("visit_rate", [r.region.code for r in rows])
+    goal = goals.get(region.code)
     return render(request, "visits/rate.html", {
-        "region": region, "rows": rows, "month": month, "months": months[::-1],
+        "region": region, "rows": [(r, _short(r, goals.get(r.region.code))) for r in rows],
+        "month": month, "months": months[::-1], "goal": goal,
         "breadcrumb": region_breadcrumb(actor=request.user, region=region),
         "domains": hidden_domains(access_for(request.user)),
-        "charts": _rate_charts(rows, trend)})
+        "charts": _rate_charts(rows, trend, goal)})
 
 
 def _month_asked(text: str, months: list) -> object:
@@ -81,11 +85,19 @@ def _percent(rate: selectors.Rate) -> float | None:
     return round(rate.rate * 100, 1) if rate.due else None
 
 
-def _rate_charts(rows, trend) -> list[dict]:
-    """This month by sub-region (bars, the 100 % target line labelled) and the region's last
-    twelve months (a line); ECharts options for linli/charts.js."""
+def _short(rate: selectors.Rate, goal) -> bool:
+    """The region's rate falls short of the target that applies to it."""
+    return goal is not None and bool(rate.due) and goal.short(_percent(rate))
+
+
+def _rate_charts(rows, trend, goal) -> list[dict]:
+    """This month by sub-region (bars) and the region's last twelve months (a line), with
+    the region's target as a labelled line when one is set; ECharts options for
+    linli/charts.js."""
     target = {"silent": True, "symbol": "none", "lineStyle": {"color": "#dc3545"},
-              "label": {"formatter": _("目标 100%")}, "data": [{"yAxis": 100}]}
+              "label": {"formatter": _("目标 %(sign)s %(value)s%%") % {
+                  "sign": goal.sign, "value": f"{goal.value:g}"}},
+              "data": [{"yAxis": goal.value}]} if goal is not None else None
     axis = {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}
     charts = []
     if rows[1:]:
@@ -93,13 +105,13 @@ def _rate_charts(rows, trend) -> list[dict]:
             "tooltip": {"trigger": "axis"}, "grid": {"left": 45, "right": 60, "bottom": 80},
             "xAxis": {"type": "category", "data": [r.region.name for r in rows[1:]],
                       "axisLabel": {"rotate": 35}},
-            "yAxis": axis, "series": [{"name": _("探访率"), "type": "bar", "markLine": target,
-                                       "data": [_percent(r) for r in rows[1:]]}]}})
+            "yAxis": axis, "series": [{"name": _("探访率"), "type": "bar", "data": [
+                _percent(r) for r in rows[1:]], **({"markLine": target} if target else {})}]}})
     charts.append({"title": _("近 12 个月探访率"), "chart": {
         "tooltip": {"trigger": "axis"}, "grid": {"left": 45, "right": 60, "bottom": 40},
         "xAxis": {"type": "category", "data": [m.strftime("%Y-%m") for m, _r in trend]},
-        "yAxis": axis, "series": [{"name": _("探访率"), "type": "line", "markLine": target,
-                                   "data": [_percent(r) for _m, r in trend]}]}})
+        "yAxis": axis, "series": [{"name": _("探访率"), "type": "line", "data": [
+            _percent(r) for _m, r in trend], **({"markLine": target} if target else {})}]}})
     return charts
 
 

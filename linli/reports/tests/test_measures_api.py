@@ -6,7 +6,7 @@ import pytest
 from conftest import OTHER_COUNTY, OUR_COUNTY, OUR_PREFECTURE, OUR_TOWNSHIP
 from linli.core.indicators import Period
 from linli.reports.models import ManualValue, Target
-from linli.reports.tests.test_measures_page import enter, fresh_cache  # noqa: F401
+from linli.reports.tests.test_measures_page import enter
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/reports"

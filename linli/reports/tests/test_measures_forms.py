@@ -11,11 +11,7 @@ from conftest import OUR_COUNTY, OUR_TOWNSHIP
 from linli.core.indicators import Period
 from linli.reports import measures as services
 from linli.reports.models import ManualIndicator, ManualValue, Measure, Target
-from linli.reports.tests.test_measures_page import (  # noqa: F401 (fresh_cache: autouse)
-    enter,
-    figures_of,
-    fresh_cache,
-)
+from linli.reports.tests.test_measures_page import enter, figures_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -33,13 +32,6 @@ def enter(actor, code: str, value, period: Period | None = None, definition=None
         actor=actor, indicator=definition or _training(), region_code=code,
         period_start=period.start, period_end=period.end, value=value)
     return row
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Closed periods' figures are cached per user, and a rolled-back test's users' ids
-    come again: each test starts with an empty cache (imported by the other modules)."""
-    cache.clear()
 
 
 def figures_of(client, number: int = 8, query: str = "") -> str:

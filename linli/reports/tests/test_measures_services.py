@@ -14,7 +14,7 @@ from linli.core.indicators import Period
 from linli.reports import figures
 from linli.reports import measures as services
 from linli.reports.models import ManualIndicator, Measure, Target
-from linli.reports.tests.test_measures_page import enter, fresh_cache  # noqa: F401
+from linli.reports.tests.test_measures_page import enter
 
 pytestmark = pytest.mark.django_db
 

@@ -40,14 +40,18 @@ def test_it_opens_a_round_with_one_report_per_unit_each_created_as_an_event(pers
     assert (event.action, event.to_status, event.actor) == ("create", "draft", personas.province)
 
 
-def test_it_takes_the_default_sections_every_indicator_and_prefectures_and_bureaus(personas):
+def test_it_takes_the_default_sections_the_headline_indicators_prefectures_and_bureaus(
+        personas):
     from linli.core.indicators import registered
 
     opened_round = rounds.round_open(
         actor=personas.province_elderly, title="季度报告", period_start=date(2026, 1, 1),
         period_end=date(2026, 3, 31), deadline=timezone.localdate() + timedelta(days=3))
     assert opened_round.sections == DEFAULT_SECTIONS
-    assert opened_round.indicators == [i.key for i in registered()]
+    headline = [i.key for i in registered() if not i.breakdown]
+    assert opened_round.indicators == headline
+    assert "people_special_elderly" in headline and "people_elderly_alone" not in headline
+    assert "orgs_active" in headline and "orgs_community" not in headline
     assert opened_round.owner_bureau == "elderly_services"
     assert opened_round.reports.count() == 16  # counties report only when asked
 

@@ -49,12 +49,14 @@ def test_the_list_is_empty_for_those_without_a_report(personas, as_user, opened)
         assert opened.round.title not in page and "暂无报送任务" in page
 
 
-def test_the_new_round_form_has_every_indicator_by_measure_checked(personas, as_user):
+def test_the_new_round_form_has_every_indicator_by_measure_the_headline_ones_checked(
+        personas, as_user):
     page = as_user(personas.province).get(reverse("reports:round_new")).content.decode()
     for indicator in registered():
-        assert re.search(
-            rf'value="{indicator.key}" id="indicator-{indicator.key}" data-group="\d+" checked',
-            page)
+        box = re.search(rf'value="{indicator.key}" id="indicator-{indicator.key}" '
+                        rf'data-group="\d+"( checked)?>', page)
+        assert box and bool(box.group(1)) is not indicator.breakdown, indicator.key
+    assert any(i.breakdown for i in registered())
     assert "八、加强人才培育" in page and 'type="date"' in page
     assert re.search(r'name="report_counties"[^>]*id="id_report_counties">', page)  # unchecked
     assert 'id="bureau-elderly_services" checked' in page

@@ -24,8 +24,7 @@ from linli.audit.services import access_log_record
 from linli.core import confirm
 from linli.core.errors import Invalid, NotFound
 from linli.core.forms import BootstrapMixin
-from linli.core.views import add_form_errors, require_perm
-from linli.orgs.views import content_disposition
+from linli.core.views import add_form_errors, content_disposition, require_perm
 from linli.reports import document_templates, documents, selectors
 from linli.reports.models import CompilationStatus
 

@@ -2,9 +2,7 @@
 measures themselves, and hand-entered figures. Every write goes through
 ``linli.reports.measures``; every read through ``linli.reports.figures``."""
 
-import io
 import json
-import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,16 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from linli.accounts.access import access_for, hidden_domains
 from linli.accounts.roles import Perm
 from linli.core import confirm
 from linli.core import indicators as registry
 from linli.core.errors import Forbidden, Invalid, NotFound
-from linli.core.excel import safe_text
+from linli.core.excel import write_workbook
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.selectors import region_breadcrumb, region_or_root
 from linli.reports import figures
@@ -128,26 +123,6 @@ def measure_trends(request):
 
 # --- the export -------------------------------------------------------------------------
 
-def _sheet(workbook, title: str, headers: list, rows) -> None:
-    """Text always as a text cell (safe_text: nothing a spreadsheet would run)."""
-    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\:]", " ", title)[:31])
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def cell(value, font=None):
-        if value is None or isinstance(value, (int, float)):
-            return value
-        made = WriteOnlyCell(sheet, value=safe_text(value))
-        made.data_type = "s"
-        if font:
-            made.font = font
-        return made
-
-    sheet.append([cell(h, bold) for h in headers])
-    for row in rows:
-        sheet.append([cell(v) for v in row])
-
-
 def _export_rows(blocks, region):
     own, ranked = [], []
     for block in blocks:
@@ -171,14 +146,12 @@ def measures_export(request):
     region, period = asked["region"], asked["period"]
     blocks = figures.measure_figures(actor=request.user, region=region, period=period)
     own, ranked = _export_rows(blocks, region)
-    workbook = Workbook(write_only=True)
-    _sheet(workbook, _("指标"), [_("措施"), _("指标"), _("地区"), _("数值"), _("单位"), _("目标"),
-                                 _("依据"), _("上期")], own)
-    _sheet(workbook, _("下级排名"), [_("措施"), _("指标"), _("名次"), _("地区"), _("数值"),
-                                    _("单位"), _("目标"), _("是否达标")], ranked)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    content = write_workbook([
+        (_("指标"), [_("措施"), _("指标"), _("地区"), _("数值"), _("单位"), _("目标"), _("依据"),
+                   _("上期")], own),
+        (_("下级排名"), [_("措施"), _("指标"), _("名次"), _("地区"), _("数值"), _("单位"),
+                     _("目标"), _("是否达标")], ranked)])
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
         f"attachment; filename=measures-{region.code}-{period.start:%Y%m%d}-"
         f"{period.end:%Y%m%d}.xlsx")

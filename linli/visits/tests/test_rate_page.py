@@ -61,13 +61,35 @@ def test_the_page_shows_the_month_the_charts_and_a_dash_for_nobody_due(personas,
         r'<script type="application/json">(.*?)</script>', body, re.S)]
     assert len(charts) == 2  # by township, and the last twelve months
     bars, trend = charts
-    assert bars["series"][0]["markLine"]["label"]["formatter"] == "目标 100%"
+    assert bars["series"][0]["markLine"]["label"]["formatter"] == "目标 ≥ 100%"  # the province's
     township_at = bars["xAxis"]["data"].index("城东街道") if "城东街道" in bars["xAxis"][
         "data"] else None
     assert 100.0 in bars["series"][0]["data"] and None in bars["series"][0]["data"]
     assert township_at is None or bars["series"][0]["data"][township_at] is not None
     assert trend["series"][0]["data"][-1] == 100.0 and trend["series"][0]["data"][0] == 0.0
     assert 'aria-label="上级区划"' not in body  # the county user's root: no way up
+
+
+def test_the_target_is_the_one_set_for_the_region_and_the_page_says_when_there_is_none(
+        personas, as_user, elder, django_capture_on_commit_callbacks):
+    from linli.reports.models import Target
+
+    _visit(personas.village, elder, timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):  # two due, one visited: 50 %
+        register(personas.village, name="马秀英", id_number="630102195001010023",
+                 groups=[{"code": "elderly_alone"}])
+    Target.objects.create(indicator="visit_rate", region_code=COUNTY, value=40,
+                          source="区局年度计划")
+    client = as_user(personas.county)
+    body = client.get(f"/visits/rate/?region={COUNTY}").content.decode()
+    bars = json.loads(re.findall(r'<script type="application/json">(.*?)</script>', body,
+                                 re.S)[0])
+    assert bars["series"][0]["markLine"]["label"]["formatter"] == "目标 ≥ 40%"
+    assert bars["series"][0]["markLine"]["data"] == [{"yAxis": 40.0}]
+    assert "区局年度计划" in body and "text-danger" not in body  # 50 % meets ≥ 40 %
+    Target.objects.filter(indicator="visit_rate").update(is_active=False)
+    body = client.get(f"/visits/rate/?region={COUNTY}").content.decode()
+    assert "尚未设定月探访率目标" in body and "markLine" not in body
 
 
 def test_an_earlier_month_and_breadcrumbs_back_up(personas, as_user, elder):

@@ -8,12 +8,11 @@ from linli.accounts.roles import Role
 from linli.core.indicators import Period
 from linli.reports import measures as services
 from linli.reports.models import ManualIndicator
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_figures_and_trends_load_as_the_measure_scrolls_into_view(page):  # noqa: F811
+def test_the_figures_and_trends_load_as_the_measure_scrolls_into_view(page):
     county = make_user("xian", Role.COUNTY_BUREAU, OUR_COUNTY)
     month = Period.this_month()
     services.manual_value_enter(actor=county, indicator=ManualIndicator.objects.get(
