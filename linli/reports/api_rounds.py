@@ -128,6 +128,22 @@ def get_round(request, pk: Id):
     return _with_completeness(request.auth, [round_get(actor=request.auth, pk=pk)])[0]
 
 
+class RoundStep(StrEnum):
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+@router.post("/rounds/{pk}/{step}", response=RoundOut,
+             summary="close 结束报送(各单位不能再修改、报送) · reopen 重新开放(汇总处室)")
+def change_round(request, pk: Id, step: RoundStep):
+    found = round_get(actor=request.auth, pk=pk)
+    if step == RoundStep.CLOSE:
+        found = rounds.round_close(actor=request.auth, round=found)
+    else:
+        found = rounds.round_reopen(actor=request.auth, round=found)
+    return _with_completeness(request.auth, [found])[0]
+
+
 class ReportOut(Schema):
     id: int
     round_id: int

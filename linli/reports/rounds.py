@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
-from linli.accounts.roles import Bureau, Role
+from linli.accounts.roles import Bureau, Perm, Role
 from linli.core import indicators as registry
 from linli.core.bounds import check_date
 from linli.core.errors import Forbidden, IllegalTransition, Invalid
@@ -32,8 +32,9 @@ from linli.reports.models import (
     ReportEvent,
     ReportStatus,
     Round,
+    RoundStatus,
 )
-from linli.reports.selectors import is_reviewer, is_unit_staff, may_open_rounds
+from linli.reports.selectors import is_reviewer, is_unit_staff, may_open_rounds, owns_round
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +228,9 @@ def _locked(report: Report) -> Report:
 def _check_step(actor, report: Report, action: str) -> None:
     sources, _target = TRANSITIONS[action]
     label = ReportAction(action).label
+    if report.round.status == RoundStatus.CLOSED and action not in REVIEW_ACTIONS:
+        raise IllegalTransition(_("报送任务“%(t)s”已结束,不能再%(a)s;如需补报,请汇总处室"
+                                  "重新开放") % {"t": report.round.title, "a": label})
     if report.status not in sources:
         if action == ReportAction.SAVE:
             raise IllegalTransition(_("报告%(s)s,内容和附表数据已冻结,不能修改;"
@@ -292,7 +296,8 @@ def _check_counties(report: Report, action: str) -> None:
 def report_submit(*, actor, report: Report, sections: Mapping[str, str] | None = None,
                   comment: str = "") -> Report:
     """Send the report to its reviewer, freezing its figures; after the deadline it is
-    still taken, marked late."""
+    still taken, marked late. Timeliness is that of the first sending: a report sent in
+    time, returned for correction and sent again after the deadline is not late."""
     report = _locked(report)
     _check_step(actor, report, ReportAction.SUBMIT)
     if sections is not None:
@@ -301,8 +306,9 @@ def report_submit(*, actor, report: Report, sections: Mapping[str, str] | None =
     if empty:
         _refuse("sections", _("请填写“%(t)s”后再报送") % {"t": "”“".join(empty)})
     _check_counties(report, ReportAction.SUBMIT)
+    if report.submitted_at is None:  # the first sending
+        report.late = timezone.localdate() > report.round.deadline
     report.submitted_at, report.submitted_by = timezone.now(), actor
-    report.late = timezone.localdate() > report.round.deadline
     annex.freeze(report)
     return _move(actor, report, ReportAction.SUBMIT, _comment(comment))
 
@@ -349,3 +355,36 @@ def report_return(*, actor, report: Report, reason: str) -> Report:
     report.approved_at = report.approved_by = None
     annex.thaw(report)
     return _move(actor, report, ReportAction.RETURN, reason)
+
+
+# --- the round itself ----------------------------------------------------------------------
+
+def _check_owner(actor, round: Round, label: str) -> None:
+    if not (access_for(actor).can(Perm.EDIT) and owns_round(actor, round)):
+        raise Forbidden(_("只有汇总处室(%(b)s)可以%(a)s") % {
+            "b": Bureau(round.owner_bureau).label, "a": label})
+
+
+@transaction.atomic
+def round_close(*, actor, round: Round) -> Round:
+    """结束报送: the units no longer write or send (the reviewers still decide on what was
+    sent); reminders stop. Its history keeps who closed it and when."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    _check_owner(actor, round, _("结束报送任务"))
+    if round.status == RoundStatus.CLOSED:
+        raise IllegalTransition(_("报送任务已结束"))
+    round.status = RoundStatus.CLOSED
+    round.save(update_fields=["status"])
+    return round
+
+
+@transaction.atomic
+def round_reopen(*, actor, round: Round) -> Round:
+    """重新开放, for a late unit: its report can be written and sent again (marked late)."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    _check_owner(actor, round, _("重新开放报送任务"))
+    if round.status == RoundStatus.OPEN:
+        raise IllegalTransition(_("报送任务仍在进行中"))
+    round.status = RoundStatus.OPEN
+    round.save(update_fields=["status"])
+    return round

@@ -153,6 +153,15 @@ def test_submitting_after_the_deadline_is_allowed_but_marked_late(personas, open
     assert report.status == ReportStatus.SUBMITTED and report.late
 
 
+def test_a_report_sent_in_time_and_returned_is_not_late_when_sent_again(personas, opened):
+    submit(personas.county, opened.county)
+    rounds.report_return(actor=personas.prefecture, report=opened.county, reason="数据有误")
+    Round.objects.filter(pk=opened.round.pk).update(
+        deadline=timezone.localdate() - timedelta(days=1))
+    again = submit(personas.county, Report.objects.get(pk=opened.county.pk))
+    assert again.status == ReportStatus.SUBMITTED and not again.late
+
+
 def test_only_the_units_own_staff_write_and_submit(personas, opened):
     for actor in (personas.other_county, personas.prefecture, personas.province,
                   personas.township, personas.auditor):
@@ -314,3 +323,26 @@ def test_a_draft_names_a_dozen_figures_and_leaves_the_rest_to_the_annex(personas
     achievements = report.sections[0]["text"]
     assert "详见附表" in achievements and len(achievements) < 1200
     assert achievements.index("社工站覆盖率") < achievements.index("在册社会组织")  # targets first
+
+
+def test_a_closed_round_takes_no_more_writing_or_sending_until_reopened(personas, opened):
+    submitted = submit(personas.county, opened.county)
+    with pytest.raises(Forbidden):
+        rounds.round_close(actor=personas.province_elderly, round=opened.round)  # not the owner
+    closed = rounds.round_close(actor=personas.province, round=opened.round)
+    assert closed.status == "closed"
+    with pytest.raises(IllegalTransition, match="已结束"):
+        rounds.round_close(actor=personas.province, round=opened.round)
+    other = Report.objects.get(pk=opened.other_county.pk)
+    with pytest.raises(IllegalTransition, match="已结束,不能再保存草稿"):
+        rounds.report_save(actor=personas.other_county, report=other, sections=texts(other))
+    with pytest.raises(IllegalTransition, match="已结束,不能再报送"):
+        submit(personas.other_county, other)
+    # what was sent is still decided on
+    approved = rounds.report_approve(actor=personas.prefecture, report=submitted)
+    assert approved.status == ReportStatus.APPROVED
+    assert Round.history.filter(id=opened.round.pk, status="closed").exists()  # kept
+    rounds.round_reopen(actor=personas.province, round=opened.round)
+    assert submit(personas.other_county, other).status == ReportStatus.SUBMITTED
+    with pytest.raises(IllegalTransition, match="仍在进行中"):
+        rounds.round_reopen(actor=personas.province, round=opened.round)

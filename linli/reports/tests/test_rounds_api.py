@@ -145,3 +145,19 @@ def test_a_review_step_takes_no_sections(personas, as_user, opened):
     assert response.status_code == 422 and "sections" in response.json()["error"]["details"]
     opened.county.refresh_from_db()
     assert opened.county.status == ReportStatus.SUBMITTED
+
+
+def test_the_owner_closes_and_reopens_a_round_and_a_closed_one_refuses_a_submission(
+        personas, as_user, opened):
+    close = f"{URL}/rounds/{opened.round.pk}/close"
+    assert as_user(personas.province_elderly).post(close).status_code == 403  # not the owner
+    closed = as_user(personas.province).post(close)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert as_user(personas.province).post(close).status_code == 409
+    sent = as_user(personas.county).post(
+        f"{URL}/reports/{opened.county.pk}/submit", {"sections": _sections(opened.county)},
+        content_type="application/json")
+    assert sent.status_code == 409 and "已结束" in sent.json()["error"]["message"]
+    owner = as_user(personas.province)
+    assert owner.post(f"{URL}/rounds/{opened.round.pk}/reopen").json()["status"] == "open"
+    assert owner.post(f"{URL}/rounds/{opened.round.pk}/nope").status_code == 422

@@ -318,3 +318,26 @@ def test_the_list_and_the_round_take_a_bounded_number_of_queries(
 def test_the_system_administrator_has_no_rounds_page(personas, as_user, opened):
     assert as_user(personas.admin).get(reverse("reports:rounds")).status_code == 404
     assert as_user(personas.admin).get(_url("report", opened.county)).status_code == 404
+
+
+def test_the_owner_closes_the_round_after_asking_and_a_unit_is_told_on_its_page(
+        personas, as_user, opened):
+    owner = as_user(personas.province)
+    page = owner.get(reverse("reports:round", args=[opened.round.pk])).content.decode()
+    assert 'id="round-close"' in page and 'data-confirm="结束报送任务' in page
+    close = reverse("reports:round_close", args=[opened.round.pk])
+    asked = owner.post(close, {"confirm": "ask"})
+    assert asked.status_code == 200 and "确认结束" in asked.content.decode()
+    assert Round.objects.get(pk=opened.round.pk).status == "open"
+    assert owner.post(close).status_code == 302
+    assert Round.objects.get(pk=opened.round.pk).status == "closed"
+    page = owner.get(reverse("reports:round", args=[opened.round.pk])).content.decode()
+    assert 'id="round-reopen"' in page and "已结束" in page
+    client = as_user(personas.county)
+    county = client.get(_url("report", opened.county)).content.decode()
+    assert 'id="round-closed"' in county and 'name="section-0"' not in county
+    assert 'id="round-close"' not in client.get(
+        reverse("reports:round", args=[opened.round.pk])).content.decode()
+    assert as_user(personas.province_elderly).post(close).status_code == 403  # not the owner
+    as_user(personas.province).post(reverse("reports:round_reopen", args=[opened.round.pk]))
+    assert Round.objects.get(pk=opened.round.pk).status == "open"

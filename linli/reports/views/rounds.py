@@ -15,7 +15,7 @@ from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.reports import annex, rounds
 from linli.reports.forms_rounds import CommentForm, RoundForm, SectionsForm
-from linli.reports.models import ReportStatus
+from linli.reports.models import ReportStatus, RoundStatus
 from linli.reports.selectors import (
     county_reports,
     is_reviewer,
@@ -95,7 +95,52 @@ def round_detail(request, pk: int):
     return render(request, "reports/rounds/round_detail.html", {
         "round": found, "lines": lines, "charts": [completeness_chart(lines)],
         "reports": [(r, unit_level(r)) for r in reports], "colours": STATUS_COLOURS,
-        "is_owner": owns_round(request.user, found)})
+        "is_owner": owns_round(request.user, found),
+        "may_close": access_for(request.user).can(Perm.EDIT) and owns_round(request.user, found),
+        "questions": _round_questions(found)})
+
+
+def _round_questions(found) -> dict[str, confirm.Question]:
+    names = {"t": found.title}
+    return {
+        "close": confirm.Question(
+            _("结束报送任务“%(t)s”?") % names,
+            _("结束后各单位不能再修改或报送报告,催报提醒停止;已报送的报告仍可审核。"
+              "需要补报时可重新开放。") % names, _("确认结束")),
+        "reopen": confirm.Question(
+            _("重新开放报送任务“%(t)s”?") % names,
+            _("重新开放后未报送的单位可以继续填写和报送,截止日期后报送的计为逾期。"),
+            _("确认重新开放")),
+    }
+
+
+def _round_step(request, pk: int, step: str):
+    found = round_get(actor=request.user, pk=pk)
+    back = reverse("reports:round", args=[found.pk])
+    if confirm.asked(request):
+        return confirm.confirmation(request, _round_questions(found)[step], cancel_url=back)
+    try:
+        if step == "close":
+            rounds.round_close(actor=request.user, round=found)
+            messages.success(request, _("报送任务已结束"))
+        else:
+            rounds.round_reopen(actor=request.user, round=found)
+            messages.success(request, _("报送任务已重新开放"))
+    except Conflict as error:
+        messages.error(request, error.message)
+    return redirect(back)
+
+
+@require_perm(Perm.EDIT)
+@require_http_methods(["GET", "POST"])
+def round_close(request, pk: int):
+    return _round_step(request, pk, "close")
+
+
+@require_perm(Perm.EDIT)
+@require_http_methods(["GET", "POST"])
+def round_reopen(request, pk: int):
+    return _round_step(request, pk, "reopen")
 
 
 # --- one report ---------------------------------------------------------------------------
@@ -119,7 +164,8 @@ def _questions(report) -> dict[str, confirm.Question]:
 def _report_page(request, report, *, form=None, error=None, reason_form=None,
                  status: int = 200):
     staff, reviewer = is_unit_staff(request.user, report), is_reviewer(request.user, report)
-    editable = report.is_editable and staff
+    closed = report.round.status == RoundStatus.CLOSED
+    editable = report.is_editable and staff and not closed
     rows = annex.rows_for(report)
     below = sorted((r for r in rows if not r.own), key=lambda r: r.region.code)
     return render(request, "reports/rounds/report_detail.html", {
@@ -135,7 +181,7 @@ def _report_page(request, report, *, form=None, error=None, reason_form=None,
         "frozen": report.frozen.exists(),
         "counties": county_reports(actor=request.user, report=report),
         "events": report.events.select_related("actor"), "colours": STATUS_COLOURS,
-        "error": error}, status=status)
+        "closed": closed, "error": error}, status=status)
 
 
 def _refused(request, report, error, form=None):
@@ -228,6 +274,8 @@ urlpatterns = [
     path("rounds/", round_list, name="rounds"),
     path("rounds/new/", round_new, name="round_new"),
     path("rounds/<int:pk>/", round_detail, name="round"),
+    path("rounds/<int:pk>/close/", round_close, name="round_close"),
+    path("rounds/<int:pk>/reopen/", round_reopen, name="round_reopen"),
     path("report/<int:pk>/", report_detail, name="report"),
     path("report/<int:pk>/submit/", report_submit, name="report_submit"),
     path("report/<int:pk>/approve/", report_approve, name="report_approve"),
