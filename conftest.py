@@ -62,6 +62,10 @@ def regions(db):
     load_groups(Group)
     load_target_groups(TargetGroup)
     load_reference(Measure, Target, ManualIndicator)
+    from linli.appeals import reference as appeals_reference
+    from linli.appeals.models import Category, DueRule
+
+    appeals_reference.load_reference(Category, DueRule)
 
 
 def make_user(username: str, role: str | None = None, code: str = "", bureau: str = "",

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from linli.accounts.api import router as accounts_router
+from linli.appeals.api import router as appeals_router
 from linli.care.api import router as care_router
 from linli.core.api import router as imports_router
 from linli.core.api_support import (
@@ -49,4 +50,5 @@ api.add_router("/visits", visits_router)
 api.add_router("/care", care_router)
 api.add_router("/imports", imports_router)
 api.add_router("/reports", reports_router)
+api.add_router("/appeals", appeals_router)
 declare_errors(api)

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "linli.visits",
     "linli.care",
     "linli.reports",
+    "linli.appeals",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -153,6 +154,10 @@ DATABASES = {
         conn_max_age=env.env_int("LINLI_DB_CONN_MAX_AGE", 300, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # PostgreSQL's JIT compiles a province-wide count for 100 ms and more before running a
+    # query of a few hundred: these counts are many and short (bench/reports.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded default has a web process and a task worker writing the same file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -110,6 +110,10 @@ SCOPED = {
     "api-1.0.0:list_manual_values": ("/api/v1/reports/manual", OUR_COUNTY, LIST),
     "api-1.0.0:list_measures": (f"/api/v1/reports/measures?region={OUR_COUNTY}", OUR_COUNTY,
                                 DETAIL),
+    "appeals:list": ("/appeals/?tab=all", "李大姐", LIST),
+    "appeals:detail": ("/appeals/{appeal}/", "李大姐", DETAIL),
+    "api-1.0.0:list_appeals": ("/api/v1/appeals/?tab=all", "李大姐", LIST),
+    "api-1.0.0:get_appeal": ("/api/v1/appeals/{appeal}", "李大姐", DETAIL),
 }
 # Writes answer 404 to another county too (tested beside each write in its app's tests).
 WRITES = {
@@ -176,6 +180,12 @@ WRITES = {
     "reports:report_return": "report_get as reports:report; the reviewer only (tested)",
     "reports:compilation_start": "the round's owner bureau only (test_documents_compilation)",
     "reports:template_restore": "province administrators only (test_documents_templates)",
+    "appeals:new": "the region checked by appeal_create (probed over the API)",
+    "appeals:step": "appeal_get as appeals:detail (appeals/tests/test_pages: another county 404)",
+    "appeals:note": "appeal_get as appeals:detail (appeals/tests/test_pages: another county 404)",
+    "api-1.0.0:create_appeal": "the region checked by appeal_create (probed)",
+    "api-1.0.0:appeal_step": "appeal_get as get_appeal; a referral's office checked (probed)",
+    "api-1.0.0:add_note": "appeal_get as get_appeal (appeals/tests/test_api: another county 404)",
 }
 # name → why it needs no region check
 EXEMPT = {
@@ -220,7 +230,7 @@ EXEMPT = {
     "set_language": "language switch",
 }
 OWN_APPS = ("core", "regions", "accounts", "audit", "orgs", "people", "visits", "care",
-            "reports", "api-1.0.0")
+            "reports", "appeals", "api-1.0.0")
 
 
 def _names(resolver=None, namespace=""):
@@ -282,7 +292,16 @@ def ours(personas, settings, tmp_path):
                                   latitude="36.62", longitude="101.78")
     return {"canteen": canteen.pk, "org": org.pk, "filing": filing.pk, "filed": filed.pk, "base": base.pk,
             "person": person.pk, "person_in_care": elder.pk, "attachment": attachment.pk,
-            "visit_photo": photographed.pk, **_reporting(personas)}
+            "visit_photo": photographed.pk, **_reporting(personas),
+            "appeal": _appeal(personas).pk}
+
+
+def _appeal(personas):
+    from linli.appeals.services import appeal_create
+
+    return appeal_create(actor=personas.village, channel="office", category="temporary",
+                         description="家中失火", requester_name="李大姐",
+                         region_code=OUR_VILLAGE, consent_basis="consent")
 
 
 def _reporting(personas) -> dict:
@@ -507,6 +526,28 @@ def _manual_value_region(client, ours):
         "period_start": "2026-01-01", "period_end": "2026-03-31", "value": 2},
         content_type="application/json")
     return response, not ManualValue.objects.filter(region__code=OTHER_COUNTY).exists()
+
+
+@probe("api-1.0.0:create_appeal · an appeal in another county's village")
+def _appeal_region(client, ours):
+    from linli.appeals.models import Appeal
+
+    response = client.post("/api/v1/appeals/", {
+        "channel": "office", "category": "temporary", "description": "x",
+        "requester_name": "王", "region_code": OTHER_VILLAGE}, content_type="application/json")
+    return response, not Appeal.objects.filter(region_code=OTHER_VILLAGE).exists()
+
+
+@probe("api-1.0.0:appeal_step · a referral to another county's office")
+def _referral_region(client, ours):
+    from linli.appeals.models import Appeal, Referral
+
+    appeal = Appeal.objects.get(pk=ours["appeal"])
+    client.post(f"/api/v1/appeals/{appeal.pk}/accept", {}, content_type="application/json")
+    response = client.post(f"/api/v1/appeals/{appeal.pk}/refer", {
+        "assistance": "temporary", "to_region_code": OTHER_COUNTY},
+        content_type="application/json")
+    return response, not Referral.objects.filter(appeal=appeal).exists()
 
 
 @probe("api-1.0.0:choices · a checked roster's default region in another county")

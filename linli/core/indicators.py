@@ -157,6 +157,7 @@ class _Registry:
     items: dict[str, Indicator] = field(default_factory=dict)
     discovered: bool = False
     providers: list[Callable[[], list[Indicator]]] = field(default_factory=list)
+    primers: list[Callable] = field(default_factory=list)
 
 
 _registry = _Registry()
@@ -171,6 +172,20 @@ def register_provider(provider: Callable[[], list[Indicator]]) -> None:
     """Indicators defined as data (hand-entered figures): asked for on every read."""
     if provider not in _registry.providers:
         _registry.providers.append(provider)
+
+
+def register_primer(primer: Callable) -> None:
+    """``primer(actor, region, period, indicators)`` reads at once what many of
+    ``indicators`` will ask for (one query for all the people groups), into the request's
+    memo; a caller about to compute many figures (a report's annex) calls ``prime``."""
+    if primer not in _registry.primers:
+        _registry.primers.append(primer)
+
+
+def prime(actor, region: Region, period: "Period", indicators: list[Indicator]) -> None:
+    registered()  # the apps' modules, and so their primers, are loaded
+    for primer in _registry.primers:
+        primer(actor, region, period, indicators)
 
 
 def registered() -> list[Indicator]:

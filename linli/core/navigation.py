@@ -37,6 +37,7 @@ ITEMS = [
     NavItem(pgettext_lazy("menu", "关爱对象"), "people:list", Perm.VIEW, personal=True),
     NavItem(pgettext_lazy("menu", "探访"), "visits:worklist", Perm.VIEW, personal=True),
     NavItem(pgettext_lazy("menu", "服务与助餐"), "care:services", Perm.VIEW, personal=True),
+    NavItem(pgettext_lazy("menu", "诉求与转介"), "appeals:list", Perm.VIEW, personal=True),
     NavItem(pgettext_lazy("menu", "社会组织"), "orgs:list", Perm.VIEW, Domain.ORGANIZATIONS),
     NavItem(pgettext_lazy("menu", "备案审核"), "orgs:filings", Perm.VIEW, Domain.ORGANIZATIONS),
     NavItem(pgettext_lazy("menu", "社工站"), "orgs:stations", Perm.VIEW, Domain.ORGANIZATIONS,

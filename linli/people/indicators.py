@@ -11,7 +11,14 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Domain
 from linli.core.dashboard import Topic
 from linli.core.figures import children_of, counts, grouped
-from linli.core.indicators import COUNT, Indicator, Value, register, register_provider
+from linli.core.indicators import (
+    COUNT,
+    Indicator,
+    Value,
+    register,
+    register_primer,
+    register_provider,
+)
 from linli.people.models import Group, Risk
 from linli.people.selectors import group_members_on, people_in_care_on
 
@@ -63,32 +70,56 @@ DOMAIN_MEASURES = {Domain.ELDERLY: 5, Domain.CHILDREN: 6, Domain.PRISONERS_CHILD
 GROUP_MEASURES = {"women_left_behind": 7, "migrant_worker": 7}  # 清单式服务 of measure 七
 
 
-def _members(code: str):
+def _members(code: str, measure: int):
     def compute(actor, region, period) -> list[Value]:
-        by = _group_counts(actor, region, period.end).get(code, {})
+        by = _group_counts(actor, region, period.end, measure).get(code, {})
         return [Value(region, sum(by.values())),
                 *(Value(child, by.get(child.code, 0.0)) for child in children_of(region)[0])]
     return compute
 
 
-def _group_counts(actor, region, on) -> dict[str, dict[str, float]]:
-    """``{group code: {child prefix: people}}`` of every group the actor may see, in one
-    grouped query (a measure's or a report's groups were one query each: at province scale
-    4 s for measure 五's), memoised for the request. A group counts each person once over
-    its own members and those of the groups below it."""
+def _measure_of(code: str, domain: str) -> int:
+    return GROUP_MEASURES.get(code, DOMAIN_MEASURES.get(domain, 1))
+
+
+def _group_counts(actor, region, on, measure: int) -> dict[str, dict[str, float]]:
+    """``{group code: {child prefix: people}}`` of the groups of one measure that the actor
+    may see, in one grouped query (measure 五's nine groups were nine queries), memoised for
+    the request: a measure's page block asks for them together. A group counts each person
+    once over its own members and those of the groups below it."""
     access = access_for(actor)
-    key = ("people-group-counts", region.code, on)
+    key = ("people-group-counts", region.code, on, measure)
     if key not in access.memo:
-        groups = [(code, codes) for code, _name, domain, _order, codes, _sub in _groups()
-                  if access.sees_domain(domain)]
-        everyone = sorted({c for _code, codes in groups for c in codes})
-        rows = group_members_on(actor=access, codes=everyone, on=on, within=region.code)
-        by = grouped(rows, "person__region_code", children_of(region)[1], **{
-            f"g{i}": Count("person_id", distinct=True, filter=Q(group__code__in=codes))
-            for i, (_code, codes) in enumerate(groups)}) if groups else {}
-        access.memo[key] = {code: {prefix: float(row[f"g{i}"] or 0) for prefix, row in by.items()}
-                            for i, (code, _codes) in enumerate(groups)}
+        _count_groups(access, region, on, {measure})
     return access.memo[key]
+
+
+def _count_groups(access, region, on, measures: set[int]) -> None:
+    """Count the groups of ``measures`` in one query, into the memo one entry a measure."""
+    groups = [(code, codes, _measure_of(code, domain))
+              for code, _name, domain, _order, codes, _sub in _groups()
+              if access.sees_domain(domain) and _measure_of(code, domain) in measures]
+    everyone = sorted({c for _code, codes, _m in groups for c in codes})
+    rows = group_members_on(actor=access, codes=everyone, on=on, within=region.code)
+    by = grouped(rows, "person__region_code", children_of(region)[1], **{
+        f"g{i}": Count("person_id", distinct=True, filter=Q(group__code__in=codes))
+        for i, (_code, codes, _m) in enumerate(groups)}) if groups else {}
+    for measure in measures:
+        access.memo[("people-group-counts", region.code, on, measure)] = {
+            code: {prefix: float(row[f"g{i}"] or 0) for prefix, row in by.items()}
+            for i, (code, _codes, m) in enumerate(groups) if m == measure}
+
+
+def _prime(actor, region, period, indicators) -> None:
+    """A report's annex asks for every group: one query for all of them (not one a
+    measure)."""
+    keys = {f"people_{group[0]}" for group in _groups()}
+    wanted = {i.measure for i in indicators if i.key in keys}
+    access = access_for(actor)
+    missing = {m for m in wanted
+               if ("people-group-counts", region.code, period.end, m) not in access.memo}
+    if len(missing) > 1:
+        _count_groups(access, region, period.end, missing)
 
 
 def _sees(domain: str):
@@ -117,8 +148,8 @@ def _groups() -> list[tuple[str, str, str, int, list[str], bool]]:
 
 
 def group_indicators() -> list[Indicator]:
-    return [_people(f"people_{code}", name, _members(code), available=_sees(domain),
-                    measure=GROUP_MEASURES.get(code, DOMAIN_MEASURES.get(domain, 1)),
+    return [_people(f"people_{code}", name, _members(code, _measure_of(code, domain)),
+                    available=_sees(domain), measure=_measure_of(code, domain),
                     order=100 + order,
                     note=_("期末在册、期末时属于该类别(含其下级类别)的关爱对象,每人计一次。"),
                     breakdown=sub)
@@ -130,5 +161,6 @@ def _forget_groups(**_kwargs) -> None:
 
 
 register_provider(group_indicators)
+register_primer(_prime)
 post_save.connect(_forget_groups, sender=Group, dispatch_uid="people-groups-save")
 post_delete.connect(_forget_groups, sender=Group, dispatch_uid="people-groups-delete")

@@ -33,18 +33,24 @@ def minor_cutoff(today: date | None = None) -> date:
         return today.replace(year=today.year - 18, day=28)
 
 
-def visible(queryset: QuerySet, actor, prefix: str = "", within: str = "") -> QuerySet:
+def visible(queryset: QuerySet, actor, prefix: str = "", within: str = "",
+            also_organisation: str = "") -> QuerySet:
     """Any queryset whose rows belong to a person (`prefix` leads to the person's fields),
     cut to the people the actor may see: region or organisation, and data domains;
-    `within` narrows to one region's subtree. Conditions that the actor's scope makes
-    always true are left out, so that province-wide counts scan without them."""
+    `within` narrows to one region's subtree; `also_organisation` names a second
+    organisation field whose staff see the row too (an appeal's handling organisation).
+    Conditions that the actor's scope makes always true are left out, so that
+    province-wide counts scan without them."""
     access = access_for(actor)
     mask = domain_mask(access.domains)
     region_field = f"{prefix}region_code"
     if within and access.covers(within):
         rows = queryset.filter(**{f"{region_field}__startswith": within})
     else:
-        rows = queryset.filter(access.scope_q(region_field, f"{prefix}organisation_id"))
+        scope = access.scope_q(region_field, f"{prefix}organisation_id")
+        if also_organisation and access.organisation_ids:
+            scope |= Q(**{f"{also_organisation}__in": sorted(access.organisation_ids)})
+        rows = queryset.filter(scope)
         if within:
             rows = rows.filter(**{f"{region_field}__startswith": within})
     masks = F(f"{prefix}domain_mask")

@@ -93,6 +93,8 @@ def live_rows(report: Report, *, children: bool = True) -> list[AnnexRow]:
     access, period = unit_access(report), period_of(report)
     previous = period.previous()
     found = indicators_of(report)
+    for each in (period, previous):
+        registry.prime(access, report.region, each, found)
     rows: list[AnnexRow] = []
     for indicator in found:
         own, *below = indicator.compute(access, report.region, period)

@@ -70,6 +70,7 @@ PAGES = [
     "/reports/targets/{target}/deactivate/", "/reports/manual/", "/reports/manual/new/",
     "/reports/manual/{manual}/", "/reports/manual/{manual}/values/",
     "/reports/manual/values/{value}/",
+    "/appeals/", "/appeals/?tab=all", "/appeals/new/", "/appeals/{appeal}/",
 ]
 SIGNED_OUT = ["/accounts/login/", "/accounts/login/verify/"]
 
@@ -114,6 +115,9 @@ NOT_PAGES = {
     "reports:template_download": "a .docx download", "reports:compilation_start": "POST",
     "reports:template_restore": "a confirmation page (reports/tests/test_documents_templates.py)",
     "reports:measures_export": "an .xlsx download",
+    "reports:round_close": "a confirmation page (reports/tests/test_rounds_pages.py)",
+    "reports:round_reopen": "a confirmation page (reports/tests/test_rounds_pages.py)",
+    "appeals:step": "POST", "appeals:note": "POST",
 }
 
 # The page's width, the boxes that scroll sideways inside it, the elements that stick out
@@ -157,7 +161,7 @@ def test_the_walk_opens_every_page_of_the_url_confs():
     dummy = {key: 1 for key in ("token", "user", "membership", "person", "group", "policy",
                                 "canteen", "org", "filing", "base", "volunteer", "job",
                                 "compilation", "round", "report", "target", "manual",
-                                "value")}
+                                "value", "appeal")}
     opened = {_url_name(path.format(**dummy)) for path in PAGES + SIGNED_OUT}
     every = dict(_patterns())
     assert len(every) > 60  # the URL confs were read
@@ -240,7 +244,8 @@ def _records(users: dict) -> dict:
     compilation = _compilations(users["yanglao"])
     opened = _round(users["yanglao"])
     target, manual = _measures(county)
-    return {"target": target.pk, "manual": manual.indicator_id, "value": manual.pk,
+    appeal = _appeal(village, elder)
+    return {"appeal": appeal.pk, "target": target.pk, "manual": manual.indicator_id, "value": manual.pk,
             "person": elder.pk, "group": elder.group_memberships.first().pk, "org": org.pk,
             "filing": filing.pk, "canteen": canteen.pk, "base": base.pk,
             "volunteer": volunteer.pk, "job": job.pk, "compilation": compilation.pk,
@@ -261,6 +266,18 @@ def _measures(county):
         actor=county, indicator=ManualIndicator.objects.get(code="training_sessions"),
         region_code=OUR_COUNTY, period_start=month.start, period_end=month.end, value=3)
     return target, value
+
+
+def _appeal(village, elder):
+    """The need found on the visit, taken in and referred to the county."""
+    from linli.appeals.services import appeal_create, appeal_transition
+
+    appeal = appeal_create(actor=village, channel="visit", category="temporary",
+                           person_id=elder.pk, description="冬季取暖煤不足,申请临时救助",
+                           visit_id="7d4c1f9e-0000-4000-8000-000000000001",
+                           consent_basis="consent", consent_note="本人口头同意,村委会记录")
+    appeal_transition(actor=village, appeal=appeal, action="accept")
+    return appeal
 
 
 def _compilations(owner):

@@ -1,0 +1,221 @@
+"""The appeals API: intake, the work lists, one appeal with its referrals and timeline,
+and its steps — the same services and scope as the pages."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from ninja import Field, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.pagination import paginate
+
+from linli.appeals import selectors, services
+from linli.appeals.models import (
+    Appeal,
+    AppealAction,
+    AppealStatus,
+    Category,
+    Channel,
+    ConsentBasis,
+    Referral,
+    ReferralStatus,
+    Satisfaction,
+    Urgency,
+)
+from linli.core.api_support import Id, LinliPagination, RegionCode, text
+
+router = Router(tags=["诉求与转介"])
+
+
+class IntakeChannel(StrEnum):  # 群众在线提交 comes through the public page only
+    VISIT = Channel.VISIT
+    OFFICE = Channel.OFFICE
+    HOTLINE = Channel.HOTLINE
+    WORKER = Channel.WORKER
+    SURVEY = Channel.SURVEY
+
+
+class AppealIn(Schema):
+    channel: IntakeChannel
+    category: text(Category, "code", min_length=1) = Field(
+        ..., description="类别代码,如 temporary(临时救助)、elderly_care(养老)")
+    description: text(Appeal, "description") = ""
+    urgency: Urgency = Urgency.NORMAL
+    person_id: Id | None = Field(None, description="已登记的关爱对象;给出时地区取其所在村(社区)")
+    requester_name: text(Appeal, "requester_name") = ""
+    requester_phone: text(Appeal, "requester_phone") = ""
+    region_code: RegionCode | None = None
+    visit_id: str | None = Field(None, max_length=36, description="来源探访(发现需求)")
+    consent_basis: ConsentBasis | None = None
+    consent_note: text(Appeal, "consent_note") = ""
+
+
+class AppealOut(Schema):
+    id: int
+    code: str
+    channel: Channel
+    category: str
+    category_name: str
+    urgency: Urgency
+    status: AppealStatus
+    requester_name: str
+    region_code: str
+    region_name: str
+    person_id: int | None
+    due_at: datetime | None
+    overdue: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.category.code
+
+    @staticmethod
+    def resolve_category_name(obj) -> str:
+        return obj.category.name
+
+    @staticmethod
+    def resolve_region_name(obj) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue
+
+
+class ReferralOut(Schema):
+    id: int
+    assistance: str
+    unit: str
+    status: ReferralStatus
+    note: str
+    answer: str
+    referred_at: datetime
+    answered_at: datetime | None
+
+    @staticmethod
+    def resolve_assistance(obj) -> str:
+        return obj.assistance.name
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return str(obj.unit_name)
+
+
+class EventOut(Schema):
+    action: AppealAction
+    from_status: AppealStatus | None
+    to_status: AppealStatus
+    actor: str
+    comment: str
+    at: datetime
+
+
+class AppealDetailOut(AppealOut):
+    description: str
+    requester_phone: str
+    consent_basis: ConsentBasis | None
+    result: str
+    satisfaction: Satisfaction | None
+    referrals: list[ReferralOut]
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_consent_basis(obj):
+        return obj.consent_basis or None
+
+    @staticmethod
+    def resolve_satisfaction(obj):
+        return obj.satisfaction or None
+
+    @staticmethod
+    def resolve_referrals(obj) -> list[Referral]:
+        return list(obj.referrals.select_related("assistance", "to_region", "to_force"))
+
+    @staticmethod
+    def resolve_events(obj) -> list[dict]:
+        return [{"action": e.action, "from_status": e.from_status or None,
+                 "to_status": e.to_status, "actor": e.actor.display_name if e.actor else "",
+                 "comment": e.comment, "at": e.at}
+                for e in obj.events.select_related("actor")]
+
+
+class Tab(StrEnum):
+    PENDING = selectors.Tab.PENDING
+    TO_TAKE = selectors.Tab.TO_TAKE
+    IN_HAND = selectors.Tab.IN_HAND
+    OVERDUE = selectors.Tab.OVERDUE
+    FOLLOW_UP = selectors.Tab.FOLLOW_UP
+    ALL = selectors.Tab.ALL
+
+
+@router.post("/", response={201: AppealDetailOut},
+             summary="登记诉求(待受理);紧急诉求即时通知村、乡镇")
+def create_appeal(request, payload: AppealIn):
+    data = payload.dict()
+    data["consent_basis"] = data["consent_basis"] or ""
+    data["region_code"] = data["region_code"] or ""
+    return HttpStatus(201, services.appeal_create(actor=request.auth, **data))
+
+
+@router.get("/", response=list[AppealOut],
+            summary="工作清单:pending 待受理 · to_take 待接收 · in_hand 办理中 · overdue 逾期 · "
+                    "follow_up 待回访 · all 全部")
+@paginate(LinliPagination)
+def list_appeals(request, tab: Tab = Tab.PENDING):
+    return selectors.work_list(actor=request.auth, tab=tab)
+
+
+@router.get("/{pk}", response=AppealDetailOut, summary="诉求详情(转介与办理记录)")
+def get_appeal(request, pk: Id):
+    return selectors.appeal_get(actor=request.auth, pk=pk)
+
+
+class NoteIn(Schema):
+    text: text(Appeal, "result", min_length=1)
+
+
+@router.post("/{pk}/notes", response={201: EventOut},
+             summary="记录(救助、养老、慈善、儿童福利共同记录)")
+def add_note(request, pk: Id, payload: NoteIn):
+    appeal = selectors.appeal_get(actor=request.auth, pk=pk)
+    event = services.appeal_note(actor=request.auth, appeal=appeal, text=payload.text)
+    return HttpStatus(201, {"action": event.action, "from_status": event.from_status or None,
+                            "to_status": event.to_status, "actor": request.auth.display_name,
+                            "comment": event.comment, "at": event.at})
+
+
+class Step(StrEnum):
+    ACCEPT = AppealAction.ACCEPT
+    REJECT = AppealAction.REJECT
+    REFER = AppealAction.REFER
+    TAKE = AppealAction.TAKE
+    SEND_BACK = AppealAction.SEND_BACK
+    START = AppealAction.START
+    FINISH = AppealAction.FINISH
+    FOLLOW_UP = AppealAction.FOLLOW_UP
+    CLOSE = AppealAction.CLOSE
+    REOPEN = AppealAction.REOPEN
+
+
+class StepIn(Schema):
+    comment: text(Appeal, "result") = Field(
+        "", description="理由或说明(不予受理、退回、重新办理必填)")
+    assistance: str | None = Field(None, max_length=40, description="转介:救助或服务类型代码")
+    to_region_code: RegionCode | None = Field(None, description="转介:诉求所在地的民政部门")
+    to_force_id: Id | None = Field(None, description="转介:参与力量")
+    note: text(Referral, "note") = ""
+    result: text(Appeal, "result") = Field("", description="办结:办理结果")
+    satisfaction: Satisfaction | None = Field(None, description="回访:满意度")
+
+
+@router.post("/{pk}/{step}", response=AppealDetailOut,
+             summary="办理:accept 受理 · reject 不予受理 · refer 转介 · take 接收 · "
+                     "send_back 退回 · start 开始办理 · finish 办结 · follow_up 回访 · "
+                     "close 关闭 · reopen 重新办理")
+def appeal_step(request, pk: Id, step: Step, payload: StepIn):
+    appeal = selectors.appeal_get(actor=request.auth, pk=pk)
+    fields = {k: v for k, v in payload.dict().items() if v not in (None, "")}
+    comment = fields.pop("comment", "")
+    services.appeal_transition(actor=request.auth, appeal=appeal, action=step,
+                               comment=comment, **fields)
+    return selectors.appeal_get(actor=request.auth, pk=pk)

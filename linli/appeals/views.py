@@ -1,0 +1,156 @@
+"""Pages: the work lists, intake, and one appeal with its timeline and the steps the
+user may take (each step's own form)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from linli.accounts.access import access_for
+from linli.accounts.roles import Perm
+from linli.appeals import selectors, services
+from linli.appeals.forms import FinishForm, FollowUpForm, IntakeForm, NoteForm, ReferForm, StepForm
+from linli.appeals.models import AppealAction, AppealStatus
+from linli.core.errors import Conflict, Invalid
+from linli.core.views import add_form_errors, paginate, require_perm
+from linli.regions.models import Level, Region
+
+TAB_LABELS = {
+    selectors.Tab.PENDING: gettext_lazy("待受理"), selectors.Tab.TO_TAKE: gettext_lazy("待接收"),
+    selectors.Tab.IN_HAND: gettext_lazy("办理中"), selectors.Tab.OVERDUE: gettext_lazy("逾期"),
+    selectors.Tab.FOLLOW_UP: gettext_lazy("待回访"), selectors.Tab.ALL: gettext_lazy("全部"),
+}
+
+
+@require_perm(Perm.VIEW)
+def appeal_list(request):
+    tab = request.GET.get("tab", selectors.Tab.PENDING)
+    if tab not in selectors.TABS:
+        tab = selectors.Tab.PENDING
+    tabs = [(key, label, selectors.work_list(actor=request.user, tab=key).count()
+             if key != selectors.Tab.ALL else None) for key, label in TAB_LABELS.items()]
+    return render(request, "appeals/list.html", {
+        "tab": tab, "tabs": tabs, "query": f"tab={tab}",
+        "page": paginate(request, selectors.work_list(actor=request.user, tab=tab)),
+        "can_edit": access_for(request.user).can(Perm.EDIT)})
+
+
+@require_perm(Perm.EDIT)
+@require_http_methods(["GET", "POST"])
+def appeal_new(request):
+    initial = {}
+    if request.GET.get("person"):
+        initial["person_id"] = request.GET["person"]
+    form = IntakeForm(request.POST or None, initial=initial, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.appeal_create(actor=request.user, **form.service_arguments())
+        except Invalid as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("已登记诉求,查询码 %(c)s") % {"c": appeal.code})
+            return redirect("appeals:detail", pk=appeal.pk)
+    return render(request, "appeals/new.html", {"form": form},
+                  status=422 if form.errors else 200)
+
+
+def _offices(appeal) -> list[tuple[str, str]]:
+    """The civil-affairs offices above the appeal's place, nearest first."""
+    codes = [appeal.region_code[:n] for n in (9, 6, 4, 2) if n < len(appeal.region_code)]
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes, level__lte=Level.TOWNSHIP)}
+    return [(c, _("%(r)s民政部门") % {"r": regions[c].name}) for c in codes if c in regions]
+
+
+def _steps(request, appeal, referral) -> list[str]:
+    """The actions the user may take now, in TRANSITIONS order."""
+    holder = selectors.is_registering_side(request.user, appeal)
+    unit = referral is not None and selectors.is_referral_unit(request.user, referral)
+    allowed = []
+    for action, (sources, _target, who) in services.TRANSITIONS.items():
+        if appeal.status not in sources:
+            continue
+        handled_by_unit = who == services.UNIT or (
+            who == services.HANDLER and referral is not None and referral.status == "taken")
+        if (handled_by_unit and unit) or (not handled_by_unit and holder):
+            allowed.append(action)
+    return allowed
+
+
+def _detail(request, appeal, forms=None, status=200):
+    referral = selectors.open_referral(appeal)
+    forms = forms or {}
+    forces = selectors.forces_for(actor=request.user, appeal=appeal)
+    return render(request, "appeals/detail.html", {
+        "appeal": appeal, "referral": referral, "steps": _steps(request, appeal, referral),
+        "labels": dict(AppealAction.choices),
+        "refer_form": forms.get("refer") or ReferForm(offices=_offices(appeal), forces=forces),
+        "finish_form": forms.get("finish") or FinishForm(),
+        "follow_form": forms.get("follow_up") or FollowUpForm(),
+        "step_form": forms.get("step") or StepForm(), "note_form": forms.get("note") or NoteForm(),
+        "referrals": appeal.referrals.select_related("assistance", "to_region", "to_force"),
+        "events": appeal.events.select_related("actor"),
+        "reason_needed": (AppealAction.REJECT, AppealAction.SEND_BACK, AppealAction.REOPEN),
+        "can_note": access_for(request.user).can(Perm.EDIT),
+        "open_status": appeal.status not in (AppealStatus.CLOSED, AppealStatus.REJECTED)},
+        status=status)
+
+
+@require_perm(Perm.VIEW)
+def appeal_detail(request, pk: int):
+    return _detail(request, selectors.appeal_get(actor=request.user, pk=pk))
+
+
+FORMS = {AppealAction.REFER: ("refer", ReferForm), AppealAction.FINISH: ("finish", FinishForm),
+         AppealAction.FOLLOW_UP: ("follow_up", FollowUpForm)}
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def appeal_step(request, pk: int, action: str):
+    appeal = selectors.appeal_get(actor=request.user, pk=pk)
+    name, form_class = FORMS.get(action, ("step", StepForm))
+    extra = {}
+    if form_class is ReferForm:
+        extra = {"offices": _offices(appeal),
+                 "forces": selectors.forces_for(actor=request.user, appeal=appeal)}
+    form = form_class(request.POST, **extra)
+    if form.is_valid():
+        data = (form.service_arguments() if hasattr(form, "service_arguments")
+                else dict(form.cleaned_data))
+        try:
+            services.appeal_transition(actor=request.user, appeal=appeal, action=action,
+                                       **data)
+        except Invalid as error:
+            add_form_errors(form, error)
+        except Conflict as error:
+            messages.error(request, error.message)
+            return redirect("appeals:detail", pk=appeal.pk)
+        else:
+            messages.success(request, _("已%(a)s") % {"a": AppealAction(action).label})
+            return redirect("appeals:detail", pk=appeal.pk)
+    return _detail(request, appeal, {name: form}, status=422)
+
+
+@require_perm(Perm.EDIT)
+@require_POST
+def appeal_note(request, pk: int):
+    appeal = selectors.appeal_get(actor=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.appeal_note(actor=request.user, appeal=appeal, text=form.cleaned_data["text"])
+        messages.success(request, _("已记录"))
+        return redirect("appeals:detail", pk=appeal.pk)
+    return _detail(request, appeal, {"note": form}, status=422)
+
+
+app_name = "appeals"
+urlpatterns = [
+    path("", appeal_list, name="list"),
+    path("new/", appeal_new, name="new"),
+    path("<int:pk>/", appeal_detail, name="detail"),
+    path("<int:pk>/notes/", appeal_note, name="note"),
+    path("<int:pk>/<slug:action>/", appeal_step, name="step"),
+]
+
