@@ -533,7 +533,7 @@ def _appeal_region(client, ours):
     from linli.appeals.models import Appeal
 
     response = client.post("/api/v1/appeals/", {
-        "channel": "office", "category": "temporary", "description": "x",
+        "channel": "office", "category_code": "temporary", "description": "x",
         "requester_name": "王", "region_code": OTHER_VILLAGE}, content_type="application/json")
     return response, not Appeal.objects.filter(region_code=OTHER_VILLAGE).exists()
 

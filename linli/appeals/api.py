@@ -36,7 +36,7 @@ class IntakeChannel(StrEnum):  # 群众在线提交 comes through the public pag
 
 class AppealIn(Schema):
     channel: IntakeChannel
-    category: text(Category, "code", min_length=1) = Field(
+    category_code: text(Category, "code", min_length=1) = Field(
         ..., description="类别代码,如 temporary(临时救助)、elderly_care(养老)")
     description: text(Appeal, "description") = ""
     urgency: Urgency = Urgency.NORMAL
@@ -53,7 +53,7 @@ class AppealOut(Schema):
     id: int
     code: str
     channel: Channel
-    category: str
+    category_code: str
     category_name: str
     urgency: Urgency
     status: AppealStatus
@@ -66,7 +66,7 @@ class AppealOut(Schema):
     created_at: datetime
 
     @staticmethod
-    def resolve_category(obj) -> str:
+    def resolve_category_code(obj) -> str:
         return obj.category.code
 
     @staticmethod
@@ -152,6 +152,7 @@ class Tab(StrEnum):
              summary="登记诉求(待受理);紧急诉求即时通知村、乡镇")
 def create_appeal(request, payload: AppealIn):
     data = payload.dict()
+    data["category"] = data.pop("category_code")
     data["consent_basis"] = data["consent_basis"] or ""
     data["region_code"] = data["region_code"] or ""
     return HttpStatus(201, services.appeal_create(actor=request.auth, **data))

@@ -109,9 +109,12 @@ class DueRule(models.Model):
     class Meta:
         verbose_name = _("办理时限")
         verbose_name_plural = _("办理时限")
-        constraints = [models.UniqueConstraint(fields=["category", "urgency", "step"],
-                                               name="appeals_due_rule_once",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency", "step"],
+                                    name="appeals_due_rule_once"),
+            models.UniqueConstraint(fields=["urgency", "step"],
+                                    condition=models.Q(category__isnull=True),
+                                    name="appeals_due_rule_default_once")]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} {self.hours}h"

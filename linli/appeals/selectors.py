@@ -22,8 +22,9 @@ from linli.core.errors import NotFound
 from linli.people.selectors import visible
 
 
-def appeals_visible(actor) -> QuerySet[Appeal]:
-    return visible(Appeal.objects.all(), actor, also_organisation="handling_organisation_id")
+def appeals_visible(actor, within: str = "") -> QuerySet[Appeal]:
+    return visible(Appeal.objects.all(), actor, within=within,
+                   also_organisation="handling_organisation_id")
 
 
 def appeal_get(*, actor, pk: int) -> Appeal:
@@ -75,7 +76,7 @@ class Tab:
 TABS = (Tab.PENDING, Tab.TO_TAKE, Tab.IN_HAND, Tab.OVERDUE, Tab.FOLLOW_UP, Tab.ALL)
 
 
-def _to_take_q(access) -> Q:
+def to_take_q(access) -> Q:
     """Appeals with a waiting referral to the actor's own unit (region office or force)."""
     units = Q(pk__in=[])
     regions = sorted({m.region_code for m in access.memberships if m.region_code})
@@ -92,7 +93,7 @@ def work_list(*, actor, tab: str = Tab.PENDING) -> QuerySet[Appeal]:
     if tab == Tab.PENDING:
         rows = rows.filter(status=AppealStatus.PENDING)
     elif tab == Tab.TO_TAKE:
-        rows = rows.filter(_to_take_q(access_for(actor)), status=AppealStatus.REFERRED)
+        rows = rows.filter(to_take_q(access_for(actor)), status=AppealStatus.REFERRED)
     elif tab == Tab.IN_HAND:
         rows = rows.filter(status__in=(AppealStatus.ACCEPTED, AppealStatus.TAKEN,
                                        AppealStatus.IN_PROGRESS))

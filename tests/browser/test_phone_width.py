@@ -78,7 +78,8 @@ SIGNED_OUT = ["/accounts/login/", "/accounts/login/verify/"]
 EMPTY_BY_SCOPE = {
     # the system administrator sees no personal data and no organisations (ROLE_DOMAINS)
     "guanli": {"/people/", "/visits/", "/care/services/", "/orgs/", "/orgs/filings/",
-               "/orgs/incubation/", "/orgs/tax/", "/orgs/volunteers/"},
+               "/orgs/incubation/", "/orgs/tax/", "/orgs/volunteers/", "/appeals/",
+               "/appeals/?tab=all"},
     # the social-work station is the township's and the incubation base the county's
     "cunwei": {"/orgs/stations/", "/orgs/incubation/", "/reports/rounds/"},
     "zhuli": {"/orgs/incubation/", "/reports/rounds/"},  # no report of their own
@@ -277,6 +278,10 @@ def _appeal(village, elder):
                            visit_id="7d4c1f9e-0000-4000-8000-000000000001",
                            consent_basis="consent", consent_note="本人口头同意,村委会记录")
     appeal_transition(actor=village, appeal=appeal, action="accept")
+    # and a resident's request at the window, waiting to be taken in (the list's first tab)
+    appeal_create(actor=village, channel="office", category="elderly_care",
+                  requester_name="王大爷", requester_phone="13800971001",
+                  region_code=elder.region_code, description="老伴卧床,希望有人定期上门助浴")
     return appeal
 
 

@@ -41,7 +41,11 @@ def test_a_round_goes_from_county_to_province_and_is_compiled(page):
     page.goto("/reports/rounds/")
     page.click("#round-new")
     page.fill("#id_title", "2026年“邻里守望”关爱行动总结报告")
-    page.uncheck("#indicators-all")  # every indicator is ticked at first; a few are kept
+    # the headline indicators are ticked at first; the clerk clears them and keeps a few
+    assert page.locator("#indicators-all").evaluate("box => box.indeterminate")
+    assert page.locator("#indicator-people_in_care").is_checked()
+    page.check("#indicators-all")
+    page.uncheck("#indicators-all")
     assert page.locator("input[name=indicators]:checked").count() == 0
     page.check("#indicator-station_coverage")
     page.check("#indicator-people_in_care")

@@ -14,7 +14,7 @@ URL = "/api/v1/appeals"
 def test_intake_then_the_chain_over_the_api(personas, as_user):
     client = as_user(personas.village)
     made = client.post(f"{URL}/", {
-        "channel": "hotline", "category": "temporary", "description": "家中失火",
+        "channel": "hotline", "category_code": "temporary", "description": "家中失火",
         "requester_name": "李大姐", "requester_phone": "13800001111",
         "region_code": OUR_VILLAGE, "consent_basis": "consent"},
         content_type="application/json")
@@ -40,12 +40,12 @@ def test_intake_then_the_chain_over_the_api(personas, as_user):
 
 def test_bad_input_gets_a_clear_error_and_nothing_is_stored(personas, as_user):
     client = as_user(personas.county)
-    outside = client.post(f"{URL}/", {"channel": "office", "category": "temporary",
+    outside = client.post(f"{URL}/", {"channel": "office", "category_code": "temporary",
                                       "description": "x", "requester_name": "王",
                                       "region_code": OTHER_VILLAGE},
                           content_type="application/json")
     assert outside.status_code == 422 and "辖区" in outside.json()["error"]["message"]
-    public = client.post(f"{URL}/", {"channel": "public", "category": "temporary",
+    public = client.post(f"{URL}/", {"channel": "public", "category_code": "temporary",
                                      "description": "x", "requester_name": "王",
                                      "region_code": OUR_VILLAGE},
                          content_type="application/json")

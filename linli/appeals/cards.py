@@ -1,0 +1,49 @@
+"""The appeals' home to-dos: what waits for the user's acceptance, what was referred to
+the user's unit, and what is past its step's due time — one query for the three."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.access import Access
+from linli.accounts.roles import Perm, Role
+from linli.appeals.models import OPEN_STATUSES, AppealStatus
+from linli.appeals.selectors import Tab, appeals_visible, to_take_q
+from linli.core.dashboard import Todo
+
+# Who registers and accepts appeals, or answers for a township's or county's: the appeals
+# of a province's bureau are a figure (the measures pages), not its to-do.
+HANDLING_ROLES = frozenset({Role.VILLAGE_STAFF, Role.ORG_STAFF, Role.TOWNSHIP_ASSISTANT,
+                            Role.COUNTY_BUREAU, Role.PREFECTURE_BUREAU})
+
+
+def _counts(access: Access) -> dict[str, int]:
+    if "appeal_counts" not in access.memo:
+        access.memo["appeal_counts"] = appeals_visible(access).aggregate(
+            pending=Count("pk", filter=Q(status=AppealStatus.PENDING)),
+            to_take=Count("pk", filter=to_take_q(access) & Q(status=AppealStatus.REFERRED)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())))
+    return access.memo["appeal_counts"]
+
+
+def _todo(access: Access, key: str, label: str, *, urgent: bool = False) -> Todo | None:
+    if not access.roles & HANDLING_ROLES or not access.can(Perm.EDIT) \
+            or not access.sees_personal_data:
+        return None
+    count = _counts(access)[key]
+    if not count:
+        return None
+    return Todo(label, count, reverse("appeals:list") + f"?tab={key}", urgent=urgent)
+
+
+def pending_todo(access: Access) -> Todo | None:
+    return _todo(access, Tab.PENDING, _("待受理的诉求"))
+
+
+def to_take_todo(access: Access) -> Todo | None:
+    return _todo(access, Tab.TO_TAKE, _("转介给本单位、待接收的诉求"), urgent=True)
+
+
+def overdue_todo(access: Access) -> Todo | None:
+    return _todo(access, Tab.OVERDUE, _("超过办理时限的诉求"), urgent=True)

@@ -1,0 +1,79 @@
+"""The appeals app's figures per region (core.indicators): appeals raised, closed and
+their requesters' satisfaction (measure 三: 收集、反映居民诉求), and the referrals made
+(measure 二: the 1+8+N assistance), each one grouped query over the appeals the actor
+may see, by the place an appeal is about."""
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from linli.appeals.models import AppealStatus, Referral, Satisfaction
+from linli.appeals.selectors import appeals_visible
+from linli.core.dashboard import Topic
+from linli.core.figures import children_of, counts, grouped, shares, span
+from linli.core.indicators import COUNT, Indicator, Value, register
+
+FINISHED = (AppealStatus.DONE, AppealStatus.FOLLOWED_UP, AppealStatus.CLOSED)
+
+
+def _sees_appeals(access) -> bool:
+    return bool(access.region_codes or access.organisation_ids) and access.sees_personal_data
+
+
+def _raised(actor, region, period):
+    start, end = span(period)
+    return appeals_visible(actor, within=region.code).filter(created_at__gte=start,
+                                                             created_at__lt=end)
+
+
+def raised(actor, region, period) -> list[Value]:
+    return counts(region, _raised(actor, region, period))
+
+
+def _share(actor, region, period, *, of: Q, among: Q) -> list[Value]:
+    children, length = children_of(region)
+    by = grouped(_raised(actor, region, period).filter(among), "region_code", length,
+                 n=Count("pk", filter=of), d=Count("pk"))
+    return shares(region, children, {code: (row["n"], row["d"]) for code, row in by.items()})
+
+
+def closed_rate(actor, region, period) -> list[Value]:
+    """Of the period's accepted appeals (those refused are not counted), the share finished."""
+    return _share(actor, region, period, of=Q(status__in=FINISHED),
+                  among=~Q(status=AppealStatus.REJECTED))
+
+
+def satisfaction(actor, region, period) -> list[Value]:
+    """Of the period's appeals followed up with an answer, the share 满意 or 基本满意."""
+    return _share(actor, region, period,
+                  of=Q(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.FAIR)),
+                  among=~Q(satisfaction=""))
+
+
+def referrals(actor, region, period) -> list[Value]:
+    start, end = span(period)
+    rows = Referral.objects.filter(appeal__in=appeals_visible(actor, within=region.code),
+                                   referred_at__gte=start, referred_at__lt=end)
+    return counts(region, rows, field="appeal__region_code")
+
+
+def _appeals(key, label, compute, *, measure: int, order: int, note, **kind) -> Indicator:
+    return Indicator(key, label, Topic.CARE, compute, available=_sees_appeals, measure=measure,
+                     personal=True, flow=True, order=order, note=note, **kind)
+
+
+register(_appeals(
+    "appeals_raised", _("登记诉求"), raised, kind=COUNT, unit=_("件"), measure=3, order=60,
+    note=_("期内登记的居民诉求(探访发现、村居窗口、热线、社会组织、入户调查、群众在线提交),"
+           "按诉求所在村(社区)统计。")))
+register(_appeals(
+    "appeals_closed_rate", _("诉求办结率"), closed_rate, parts=(_("已办结"), _("已受理")),
+    measure=3, order=61,
+    note=_("期内登记且未被不予受理的诉求中,已办结(含已回访、已关闭)的比例。")))
+register(_appeals(
+    "appeals_satisfaction", _("诉求回访满意率"), satisfaction,
+    parts=(_("满意或基本满意"), _("已回访")), measure=3, order=62,
+    note=_("期内登记、已回访并记录满意度的诉求中,满意或基本满意的比例。")))
+register(_appeals(
+    "referrals_made", _("转介"), referrals, kind=COUNT, unit=_("次"), measure=2, order=63,
+    note=_("期内转介到民政部门(救助类型)或参与力量的次数,按诉求所在村(社区)统计;"
+           "同一诉求退回后再转介计为两次。")))
