@@ -1,15 +1,16 @@
-"""The appeals' home to-dos: what waits for the user's acceptance, what was referred to
-the user's unit, and what is past its step's due time — one query for the three."""
+"""The appeals' home to-dos (what waits for the user's acceptance, what was referred to
+the user's unit, and what is past its step's due time: one query for the three) and the
+person page's panel of the person's appeals."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.access import Access
+from linli.accounts.access import Access, access_for
 from linli.accounts.roles import Perm, Role
 from linli.appeals.models import OPEN_STATUSES, AppealStatus
-from linli.appeals.selectors import Tab, appeals_visible, to_take_q
+from linli.appeals.selectors import Tab, appeals_of, appeals_visible, to_take_q
 from linli.core.dashboard import Todo
 
 # Who registers and accepts appeals, or answers for a township's or county's: the appeals
@@ -47,3 +48,14 @@ def to_take_todo(access: Access) -> Todo | None:
 
 def overdue_todo(access: Access) -> Todo | None:
     return _todo(access, Tab.OVERDUE, _("超过办理时限的诉求"), urgent=True)
+
+
+def person_appeals(actor, person):
+    """The person page's appeals: each with its category, step, due time and where it was
+    referred, and the way to raise a new one."""
+    appeals = list(appeals_of(actor=actor, person=person)[:20])
+    can_raise = access_for(actor).can(Perm.EDIT)
+    if not appeals and not can_raise:
+        return None
+    return "appeals/_person_appeals.html", {"appeals": appeals, "person": person,
+                                            "can_raise": can_raise}

@@ -30,6 +30,7 @@ class IntakeForm(PickerForm, BootstrapMixin, forms.Form):
         choices=[("", _("尚未取得(转介前须补登)")), *ConsentBasis.choices],
         help_text=_("转介给登记单位以外的单位前,须有本人或监护人同意,或紧急情况、法定职责等依据"))
     consent_note = forms.CharField(label=_("依据说明"), max_length=200, required=False)
+    visit_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

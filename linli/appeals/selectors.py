@@ -2,6 +2,7 @@
 over the scope fields an appeal copies), plus what was referred to the actor's
 organisation; the work lists; the due rules."""
 
+import uuid
 from datetime import timedelta
 
 from django.db.models import Q, QuerySet
@@ -34,6 +35,25 @@ def appeal_get(*, actor, pk: int) -> Appeal:
     if found is None:
         raise NotFound()
     return found
+
+
+def visit_for_intake(*, actor, pk: str):
+    """The visit an appeal is raised from, when the actor sees its person (None otherwise,
+    or for an id that is not one)."""
+    from linli.visits.models import Visit
+
+    try:
+        found = uuid.UUID(str(pk))
+    except ValueError:
+        return None
+    return (visible(Visit.objects.filter(pk=found), actor, "person__")
+            .select_related("visitor").first())
+
+
+def appeals_of(*, actor, person) -> QuerySet[Appeal]:
+    return (appeals_visible(actor).filter(person=person).select_related("category")
+            .prefetch_related("referrals__to_region", "referrals__to_force")
+            .order_by("-created_at", "-id"))
 
 
 def open_referral(appeal: Appeal) -> Referral | None:

@@ -38,7 +38,7 @@ from linli.appeals.selectors import (
 )
 from linli.core.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from linli.core.notifications import notify
-from linli.people.selectors import person_get
+from linli.people.selectors import person_get, visible
 from linli.regions.models import Level, Region
 
 REOPEN_DAYS = 30
@@ -126,11 +126,11 @@ def _event(appeal: Appeal, actor, action: str, before: str, comment: str = "") -
                                       to_status=appeal.status, actor=actor, comment=comment)
 
 
-def _link(appeal: Appeal) -> str:
+def appeal_link(appeal: Appeal) -> str:
     return reverse("appeals:detail", args=[appeal.pk])
 
 
-def _place_staff(appeal: Appeal):
+def place_staff(appeal: Appeal):
     """Who takes in an appeal: the village's staff and the township's assistants, and the
     registering organisation's staff."""
     memberships = Membership.objects.filter(is_active=True, region_code__in=[
@@ -142,7 +142,7 @@ def _place_staff(appeal: Appeal):
     return {m.user for m in memberships.select_related("user")}
 
 
-def _unit_staff(referral: Referral):
+def unit_staff(referral: Referral):
     if referral.to_force_id:
         organisation = referral.to_force.organisation_id
         memberships = Membership.objects.filter(is_active=True, role__in=ORG_ROLES,
@@ -176,7 +176,7 @@ def appeal_create(*, actor, channel: str, category, description: str,
     if visit_id:
         from linli.visits.models import Visit
 
-        visit = Visit.objects.filter(pk=visit_id).select_related("person").first()
+        visit = visible(Visit.objects.filter(pk=visit_id), actor, "person__").first()
         if visit is None or person_id not in (None, visit.person_id):
             raise NotFound()
         person_id, channel = visit.person_id, Channel.VISIT
@@ -214,8 +214,8 @@ def appeal_create(*, actor, channel: str, category, description: str,
     _event(appeal, actor, A.CREATE, "", "")
     if urgency == Urgency.URGENT:
         title = _("紧急诉求:%(n)s(%(c)s)") % {"n": name, "c": found.name}
-        transaction.on_commit(lambda: notify(_place_staff(appeal), title=title,
-                                             body=text[:200], link=_link(appeal), urgent=True))
+        transaction.on_commit(lambda: notify(place_staff(appeal), title=title, body=text[:200],
+                                             link=appeal_link(appeal), urgent=True))
     return appeal
 
 
@@ -332,14 +332,14 @@ def _tell(appeal: Appeal, action: str, referral: Referral | None) -> None:
     if action == A.REFER and referral is not None:
         title = _("转介待接收:%(c)s(%(r)s)") % {"c": referral.assistance.name,
                                              "r": appeal.region.name}
-        users = _unit_staff(referral)
-        transaction.on_commit(lambda: notify(users, title=title, link=_link(appeal),
+        users = unit_staff(referral)
+        transaction.on_commit(lambda: notify(users, title=title, link=appeal_link(appeal),
                                              urgent=appeal.urgency == Urgency.URGENT))
     elif action in (A.SEND_BACK, A.FINISH):
         title = (_("转介被退回:%(n)s") if action == A.SEND_BACK
                  else _("诉求已办结,待回访:%(n)s")) % {"n": appeal.requester_name}
-        users = _place_staff(appeal)
-        transaction.on_commit(lambda: notify(users, title=title, link=_link(appeal)))
+        users = place_staff(appeal)
+        transaction.on_commit(lambda: notify(users, title=title, link=appeal_link(appeal)))
 
 
 def appeal_note(*, actor, appeal: Appeal, text: str) -> AppealEvent:

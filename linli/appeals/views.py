@@ -12,7 +12,7 @@ from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
 from linli.appeals import selectors, services
 from linli.appeals.forms import FinishForm, FollowUpForm, IntakeForm, NoteForm, ReferForm, StepForm
-from linli.appeals.models import AppealAction, AppealStatus
+from linli.appeals.models import AppealAction, AppealStatus, Channel, Urgency
 from linli.core.errors import Conflict, Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.models import Level, Region
@@ -43,6 +43,11 @@ def appeal_new(request):
     initial = {}
     if request.GET.get("person"):
         initial["person_id"] = request.GET["person"]
+    visit = selectors.visit_for_intake(actor=request.user, pk=request.GET.get("visit", ""))
+    if visit is not None:  # one tap from a visit's 发现需求
+        initial.update(person_id=visit.person_id, channel=Channel.VISIT, visit_id=visit.pk,
+                       description=visit.needs,
+                       urgency=Urgency.URGENT if visit.outcome == "urgent" else Urgency.NORMAL)
     form = IntakeForm(request.POST or None, initial=initial, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,7 +57,7 @@ def appeal_new(request):
         else:
             messages.success(request, _("已登记诉求,查询码 %(c)s") % {"c": appeal.code})
             return redirect("appeals:detail", pk=appeal.pk)
-    return render(request, "appeals/new.html", {"form": form},
+    return render(request, "appeals/new.html", {"form": form, "visit": visit},
                   status=422 if form.errors else 200)
 
 

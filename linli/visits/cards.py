@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.accounts.access import Access
-from linli.accounts.roles import Role
+from linli.accounts.access import Access, access_for
+from linli.accounts.roles import Perm, Role
 from linli.core.dashboard import Card, Todo
 from linli.core.figures import goal_of, target_shown
 from linli.core.indicators import Period
@@ -101,4 +101,5 @@ def person_visits(actor, person):
         visit.checklist_items = [(label, visit.checklist[key]) for key, label in CHECKLIST
                                  if visit.checklist.get(key)]
     return "visits/_person_visits.html", {"visits": visits, "schedule": schedule,
-                                          "person": person}
+                                          "person": person,
+                                          "can_raise": access_for(actor).can(Perm.EDIT)}

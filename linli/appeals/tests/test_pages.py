@@ -1,8 +1,11 @@
 """The appeals pages: the work lists with their counts, intake with a picked village, the
 detail with its steps, each step's form, and 404 to another county."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import OTHER_VILLAGE, OUR_COUNTY, OUR_VILLAGE
 from linli.appeals.models import Appeal, AppealStatus
@@ -84,3 +87,41 @@ def test_another_county_gets_404(personas, as_user, name):
     response = (client.get if name == "detail" else client.post)(
         reverse(f"appeals:{name}", args=args), {"text": "x"})
     assert response.status_code == 404
+
+
+def _visit_with_need(actor, person):
+    from linli.visits.services import visit_record
+
+    visit, _created = visit_record(actor=actor, visit_id=uuid.uuid4(), person_id=person.pk,
+                                   visited_at=timezone.now(), mode="home", outcome="urgent",
+                                   needs="冬季取暖煤不足")
+    return visit
+
+
+def test_a_need_found_on_a_visit_becomes_an_appeal_in_one_tap(personas, as_user, elder):
+    visit = _visit_with_need(personas.village, elder)
+    client = as_user(personas.village)
+    person_page = client.get(reverse("people:detail", args=[elder.pk])).content.decode()
+    link = f'{reverse("appeals:new")}?visit={visit.pk}'
+    assert link in person_page
+    form = client.get(link).content.decode()
+    assert 'id="from-visit"' in form and "冬季取暖煤不足" in form
+    response = client.post(reverse("appeals:new"), {
+        "channel": "visit", "person_id": elder.pk, "visit_id": str(visit.pk),
+        "category": "temporary", "urgency": "urgent", "description": "冬季取暖煤不足"})
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302
+    assert (appeal.visit_id, appeal.person_id, appeal.channel) == (visit.pk, elder.pk, "visit")
+    # the person page lists it, with the way to raise another
+    person_page = client.get(reverse("people:detail", args=[elder.pk])).content.decode()
+    assert 'id="person-appeals"' in person_page and "临时救助" in person_page
+    assert 'id="person-appeal-new"' in person_page
+
+
+def test_another_countys_visit_does_not_fill_the_form(personas, as_user, elder):
+    visit = _visit_with_need(personas.village, elder)
+    form = as_user(personas.other_county).get(
+        f'{reverse("appeals:new")}?visit={visit.pk}').content.decode()
+    assert "冬季取暖煤不足" not in form and 'id="from-visit"' not in form
+    assert as_user(personas.other_county).get(
+        f'{reverse("appeals:new")}?visit=not-a-uuid').status_code == 200
