@@ -112,6 +112,7 @@ SCOPED = {
                                 DETAIL),
     "appeals:list": ("/appeals/?tab=all", "李大姐", LIST),
     "appeals:detail": ("/appeals/{appeal}/", "李大姐", DETAIL),
+    "appeals:statistics": (f"/appeals/statistics/?region={OUR_COUNTY}", "城东区", DETAIL),
     "api-1.0.0:list_appeals": ("/api/v1/appeals/?tab=all", "李大姐", LIST),
     "api-1.0.0:get_appeal": ("/api/v1/appeals/{appeal}", "李大姐", DETAIL),
 }

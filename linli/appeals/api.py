@@ -1,7 +1,7 @@
 """The appeals API: intake, the work lists, one appeal with its referrals and timeline,
 and its steps — the same services and scope as the pages."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from ninja import Field, Router, Schema
@@ -21,7 +21,10 @@ from linli.appeals.models import (
     Satisfaction,
     Urgency,
 )
-from linli.core.api_support import Id, LinliPagination, RegionCode, text
+from linli.appeals.statistics import statistics
+from linli.core.api_support import Day, Id, LinliPagination, RegionCode, RegionFilter, text
+from linli.regions.selectors import region_or_root
+from linli.reports.api_measures import api_period
 
 router = Router(tags=["诉求与转介"])
 
@@ -164,6 +167,84 @@ def create_appeal(request, payload: AppealIn):
 @paginate(LinliPagination)
 def list_appeals(request, tab: Tab = Tab.PENDING):
     return selectors.work_list(actor=request.auth, tab=tab)
+
+
+class TimedStep(StrEnum):  # the steps with a due time (models.Step)
+    ACCEPT = "accept"
+    TAKE = "take"
+    HANDLE = "handle"
+    FOLLOW_UP = "follow_up"
+
+
+class RegionCounts(Schema):
+    region_code: str
+    region_name: str
+    raised: int
+    finished: int
+    accepted: int
+    closure_rate: float | None
+    satisfaction: float | None
+    overdue: int
+
+    @staticmethod
+    def resolve_region_code(obj) -> str:
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj) -> str:
+        return obj.region.name
+
+
+class NamedCount(Schema):
+    name: str
+    count: int
+
+
+class StepFigureOut(Schema):
+    step: TimedStep
+    label: str
+    ended: int
+    on_time: int
+    on_time_rate: float | None
+    average_days: float | None
+
+
+class ReferralCount(Schema):
+    assistance: str
+    unit: str
+    count: int
+
+
+class StatisticsOut(Schema):
+    start: date
+    end: date
+    total: RegionCounts
+    children: list[RegionCounts]
+    categories: list[NamedCount]
+    channels: list[NamedCount]
+    statuses: list[NamedCount]
+    steps: list[StepFigureOut]
+    referrals: list[ReferralCount]
+
+
+def _counted(rows) -> list[dict]:
+    return [{"name": name, "count": n} for name, n in rows]
+
+
+@router.get("/statistics", response=StatisticsOut,
+            summary="诉求统计:本地区及下一级的登记、办结率、满意率、逾期,按类别、渠道、状态,"
+                    "各环节平均用时与按时率,转介;默认本月、本人辖区")
+def appeal_statistics(request, region: RegionFilter = "", start: Day | None = None,
+                      end: Day | None = None):
+    period = api_period(start, end)
+    found = statistics(actor=request.auth, region=region_or_root(actor=request.auth,
+                                                                 code=region), period=period)
+    return {"start": period.start, "end": period.end, "total": found.total,
+            "children": found.children, "categories": _counted(found.categories),
+            "channels": _counted(found.channels), "statuses": _counted(found.statuses),
+            "steps": found.steps,
+            "referrals": [{"assistance": kind, "unit": unit, "count": n}
+                          for kind, unit, n in found.referrals]}
 
 
 @router.get("/{pk}", response=AppealDetailOut, summary="诉求详情(转介与办理记录)")

@@ -194,6 +194,8 @@ class Appeal(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=AppealStatus.choices,
                               default=AppealStatus.PENDING)
     due_at = models.DateTimeField(_("本环节时限"), null=True, blank=True)
+    step_started_at = models.DateTimeField(_("本环节开始时间"), null=True, blank=True,
+                                           editable=False)
     consent_basis = models.CharField(_("信息共享依据"), max_length=12, blank=True,
                                      choices=ConsentBasis.choices)
     consent_note = models.CharField(_("依据说明"), max_length=200, blank=True)
@@ -297,6 +299,11 @@ class AppealEvent(models.Model):
                               on_delete=models.PROTECT, related_name="+")
     comment = models.TextField(_("说明"), max_length=2000, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # The step with a due time this event ended (受理, 接收, 办结, 回访): how long it took and
+    # whether it ended in time — the statistics' average days and on-time rate per step.
+    step = models.CharField(_("结束的环节"), max_length=12, blank=True, choices=Step.choices)
+    step_seconds = models.PositiveIntegerField(null=True, blank=True)
+    on_time = models.BooleanField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("诉求办理记录")

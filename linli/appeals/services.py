@@ -110,20 +110,35 @@ def _in_organisations_area(access, code: str) -> bool:
     return any(code.startswith(area[:9]) for area in areas)
 
 
-def _stamp_due(appeal: Appeal, before: str | None) -> None:
+# the step with a due time each action completes (a referral hands the case on: the
+# village's handling is not completed by it, and the statistics do not count it so)
+ACTION_STEP = {A.ACCEPT: Step.ACCEPT, A.REJECT: Step.ACCEPT, A.TAKE: Step.TAKE,
+               A.SEND_BACK: Step.TAKE, A.FINISH: Step.HANDLE, A.FOLLOW_UP: Step.FOLLOW_UP}
+
+
+def _stamp_due(appeal: Appeal, before: str | None, now, action: str = "") -> dict:
     """The due time of the step the new status starts; a step that goes on (受理后开始办理)
-    keeps the time it had."""
+    keeps the time it had. Returns what the event records of the step ``action``
+    completed: how long it took and whether in time."""
     step = STATUS_STEP.get(appeal.status)
-    if step is None:
-        appeal.due_at = None
-    elif before is None or STATUS_STEP.get(before) != step:
+    completed = ACTION_STEP.get(action)
+    record = {}
+    if completed is not None and appeal.step_started_at is not None:
+        record = {"step": completed,
+                  "step_seconds": max(0, int((now - appeal.step_started_at).total_seconds())),
+                  "on_time": appeal.due_at is None or now <= appeal.due_at}
+    if before is None or STATUS_STEP.get(before) != step:
+        appeal.step_started_at = now if step is not None else None
         appeal.due_at = due_after(due_hours(step=step, category_id=appeal.category_id,
-                                            urgency=appeal.urgency))
+                                            urgency=appeal.urgency)) if step is not None else None
+    return record
 
 
-def _event(appeal: Appeal, actor, action: str, before: str, comment: str = "") -> AppealEvent:
+def _event(appeal: Appeal, actor, action: str, before: str, comment: str = "",
+           **step) -> AppealEvent:
     return AppealEvent.objects.create(appeal=appeal, action=action, from_status=before,
-                                      to_status=appeal.status, actor=actor, comment=comment)
+                                      to_status=appeal.status, actor=actor, comment=comment,
+                                      **step)
 
 
 def appeal_link(appeal: Appeal) -> str:
@@ -209,7 +224,7 @@ def appeal_create(*, actor, channel: str, category, description: str,
         consent_note=_text(consent_note, "consent_note", maximum=200), created_by=actor,
         domain_mask=DOMAIN_BITS[found.domain] | (person.domain_mask if person else 0),
         birth_date=person.birth_date if person else None)
-    _stamp_due(appeal, None)
+    _stamp_due(appeal, None, appeal.created_at)
     appeal.save()
     _event(appeal, actor, A.CREATE, "", "")
     if urgency == Urgency.URGENT:
@@ -321,9 +336,9 @@ def appeal_transition(*, actor, appeal: Appeal, action: str, comment: str = "",
         appeal.closed_at = None
         appeal.result = appeal.satisfaction = ""
     appeal.status = target
-    _stamp_due(appeal, before)
+    ended = _stamp_due(appeal, before, now, action)
     appeal.save()
-    _event(appeal, actor, action, before, comment or (made.note if made else ""))
+    _event(appeal, actor, action, before, comment or (made.note if made else ""), **ended)
     _tell(appeal, action, made)
     return appeal
 

@@ -8,14 +8,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linli.accounts.access import access_for
+from linli.accounts.access import access_for, hidden_domains
 from linli.accounts.roles import Perm
 from linli.appeals import selectors, services
 from linli.appeals.forms import FinishForm, FollowUpForm, IntakeForm, NoteForm, ReferForm, StepForm
 from linli.appeals.models import AppealAction, AppealStatus, Channel, Urgency
+from linli.appeals.statistics import statistics
 from linli.core.errors import Conflict, Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.models import Level, Region
+from linli.regions.selectors import region_breadcrumb
 
 TAB_LABELS = {
     selectors.Tab.PENDING: gettext_lazy("待受理"), selectors.Tab.TO_TAKE: gettext_lazy("待接收"),
@@ -59,6 +61,20 @@ def appeal_new(request):
             return redirect("appeals:detail", pk=appeal.pk)
     return render(request, "appeals/new.html", {"form": form, "visit": visit},
                   status=422 if form.errors else 200)
+
+
+@require_perm(Perm.VIEW)
+def appeal_statistics(request):
+    """A region's appeals for a period (this month by default), its next level's, the
+    steps' times and the referrals; a child region's name drills down."""
+    from linli.reports.views.measures import asked_region_and_period
+
+    asked = asked_region_and_period(request)
+    figures = statistics(actor=request.user, region=asked["region"], period=asked["period"])
+    return render(request, "appeals/statistics.html", {
+        **asked, "stats": figures,
+        "breadcrumb": region_breadcrumb(actor=request.user, region=asked["region"]),
+        "domains": hidden_domains(access_for(request.user))})
 
 
 def _offices(appeal) -> list[tuple[str, str]]:
@@ -154,6 +170,7 @@ app_name = "appeals"
 urlpatterns = [
     path("", appeal_list, name="list"),
     path("new/", appeal_new, name="new"),
+    path("statistics/", appeal_statistics, name="statistics"),
     path("<int:pk>/", appeal_detail, name="detail"),
     path("<int:pk>/notes/", appeal_note, name="note"),
     path("<int:pk>/<slug:action>/", appeal_step, name="step"),

@@ -108,7 +108,7 @@ def _figure(figure: figures.Figure) -> dict:
             "previous": figure.previous.value if figure.previous else None}
 
 
-def _period(start: date | None, end: date | None) -> Period:
+def api_period(start: date | None, end: date | None) -> Period:
     if start is None and end is None:
         return Period.this_month()
     if start is None or end is None or start > end or (end - start).days > 366 * RANGE_YEARS_MAX:
@@ -122,7 +122,7 @@ def _period(start: date | None, end: date | None) -> Period:
             summary="十条措施及各项指标(本地区数值、目标、达标、上期);默认本月、本人辖区")
 def list_measures(request, region: RegionFilter = "", start: Day | None = None,
                   end: Day | None = None):
-    period = _period(start, end)
+    period = api_period(start, end)
     root = region_or_root(actor=request.auth, code=region)
     blocks = figures.measure_figures(actor=request.auth, region=root, period=period)
     return {"region_code": root.code, "region_name": root.name, "start": period.start,
@@ -137,7 +137,7 @@ def list_measures(request, region: RegionFilter = "", start: Day | None = None,
             summary="一项指标:本地区数值、目标、上期,及下级各地区的排名")
 def indicator_values(request, key: IndicatorKey, region: RegionFilter = "",
                      start: Day | None = None, end: Day | None = None):
-    period = _period(start, end)
+    period = api_period(start, end)
     indicator = figures.indicator_get(actor=request.auth, key=key)
     root = region_or_root(actor=request.auth, code=region)
     figure = figures.indicator_figure(actor=request.auth, indicator=indicator, region=root,

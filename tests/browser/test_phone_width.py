@@ -71,6 +71,7 @@ PAGES = [
     "/reports/manual/{manual}/", "/reports/manual/{manual}/values/",
     "/reports/manual/values/{value}/",
     "/appeals/", "/appeals/?tab=all", "/appeals/new/", "/appeals/{appeal}/",
+    "/appeals/statistics/",
 ]
 SIGNED_OUT = ["/accounts/login/", "/accounts/login/verify/"]
 

@@ -66,3 +66,10 @@ def test_another_county_gets_404_and_an_empty_list(personas, as_user):
     assert client.post(f"{URL}/{appeal.pk}/accept", {},
                        content_type="application/json").status_code == 404
     assert client.get(f"{URL}/?tab=all").json()["items"] == []
+
+
+def test_the_statistics_steps_are_the_models_steps():
+    from linli.appeals.api import TimedStep
+    from linli.appeals.models import Step
+
+    assert set(TimedStep) == set(Step.values)

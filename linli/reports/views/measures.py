@@ -41,7 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- what the page is asked for ---------------------------------------------------------
 
-def _asked(request) -> dict:
+def asked_region_and_period(request) -> dict:
     """The region (a drill-down link's code inside the scope, else 404; or a name picked in
     the region box) and the period, with the query string that keeps the period."""
     period_form = PeriodForm(request.GET or None)
@@ -67,7 +67,7 @@ def _asked(request) -> dict:
 def measures_page(request):
     """The measures, each with how many figures the user may see; the figures of each come
     when it is scrolled to (``measure_figures``)."""
-    asked = _asked(request)
+    asked = asked_region_and_period(request)
     grouped = figures.indicators_by_measure(request.user)
     access = access_for(request.user)
     return render(request, "reports/measures/index.html", {
@@ -95,7 +95,7 @@ def _fragment(request, name: str) -> str:
 def measure_figures(request):
     """One measure's figures for the region: value, target and badge, the period before,
     the ranking of the regions below."""
-    asked = _asked(request)
+    asked = asked_region_and_period(request)
     measure = _measure_asked(request)
     (item,) = figures.measure_figures(actor=request.user, region=asked["region"],
                                       period=asked["period"], number=measure.number)
@@ -107,7 +107,7 @@ def measure_figures(request):
 @require_perm(Perm.VIEW)
 def measure_trends(request):
     """One measure's 12-month trends."""
-    asked = _asked(request)
+    asked = asked_region_and_period(request)
     measure = _measure_asked(request)
     indicators = figures.indicators_by_measure(request.user).get(measure.number, [])
     region = asked["region"]
@@ -142,7 +142,7 @@ def _export_rows(blocks, region):
 
 @require_perm(Perm.EXPORT)
 def measures_export(request):
-    asked = _asked(request)
+    asked = asked_region_and_period(request)
     region, period = asked["region"], asked["period"]
     blocks = figures.measure_figures(actor=request.user, region=region, period=period)
     own, ranked = _export_rows(blocks, region)
