@@ -271,6 +271,14 @@ TASKS = {"default": {"BACKEND": {
 LINLI_BACKGROUND_IMPORT_BYTES = env.env_int("LINLI_BACKGROUND_IMPORT_BYTES", 1_000_000, minimum=0)
 # Days an uploaded roster (personal data) is kept at most; import_purge deletes it after.
 LINLI_IMPORT_RETENTION_DAYS = env.env_int("LINLI_IMPORT_RETENTION_DAYS", 7, minimum=1)
+# The public appeal pages (no login): how many forms an address and a village may send, and
+# how many tracking codes an address may look up (django-ratelimit's "count/period").
+LINLI_PUBLIC_APPEALS_PER_ADDRESS = env.env_str("LINLI_PUBLIC_APPEALS_PER_ADDRESS", "5/h")
+LINLI_PUBLIC_APPEALS_PER_VILLAGE = env.env_str("LINLI_PUBLIC_APPEALS_PER_VILLAGE", "60/d")
+LINLI_PUBLIC_TRACKS_PER_ADDRESS = env.env_str("LINLI_PUBLIC_TRACKS_PER_ADDRESS", "30/h")
+# Behind a proxy the sender's address is in a header the proxy sets: its request.META key,
+# e.g. HTTP_X_REAL_IP (REMOTE_ADDR otherwise).
+RATELIMIT_IP_META_KEY = env.env_str("LINLI_CLIENT_ADDRESS_HEADER", "") or None
 
 # Where SMS reminders go: a file in the data folder by default; a gateway class in production.
 LINLI_SMS_BACKEND = env.env_str("LINLI_SMS_BACKEND", "linli.visits.sms.FileBackend")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("care/", include("linli.care.urls")),
     path("reports/", include("linli.reports.urls")),
     path("appeals/", include("linli.appeals.urls")),
+    path("public/appeals/", include("linli.appeals.public")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -83,3 +83,10 @@ class FollowUpForm(BootstrapMixin, forms.Form):
 
 class NoteForm(BootstrapMixin, forms.Form):
     text = forms.CharField(label=_("记录"), max_length=2000, widget=TEXTAREA)
+
+
+class PosterForm(PickerForm, BootstrapMixin, forms.Form):
+    """The village whose public page's QR code is printed."""
+
+    village = PickerField("regions", label=_("村(社区)"), options={"level": 5},
+                          placeholder=_("输入村(社区)名称或拼音首字母"))

@@ -3,7 +3,8 @@ over the scope fields an appeal copies), plus what was referred to the actor's
 organisation; the work lists; the due rules."""
 
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -21,6 +22,7 @@ from linli.appeals.models import (
 )
 from linli.core.errors import NotFound
 from linli.people.selectors import visible
+from linli.regions.models import Level, Region
 
 
 def appeals_visible(actor, within: str = "") -> QuerySet[Appeal]:
@@ -35,6 +37,47 @@ def appeal_get(*, actor, pk: int) -> Appeal:
     if found is None:
         raise NotFound()
     return found
+
+
+# --- the public pages: no login, nothing personal -------------------------------------------
+
+def public_village(code: str) -> Region | None:
+    """The village (社区 or 村) a public form is for; None for any other code."""
+    if not (code.isascii() and code.isdigit() and len(code) == 12):
+        return None
+    return Region.objects.filter(code=code, level=Level.VILLAGE).first()
+
+
+def place_name(village: Region) -> str:
+    """The village with its county and township, as a notice board would name it."""
+    above = dict(Region.objects.filter(code__in=village.ancestor_codes()[2:])
+                 .values_list("code", "name"))
+    return " ".join([*(above[c] for c in sorted(above)), village.name])
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What a tracking code shows: the status, the category, the village and the dates."""
+
+    status: str
+    category: str
+    village: str
+    raised_on: date
+    changed_on: date
+    finished: bool
+
+
+def public_status(code: str) -> PublicStatus | None:
+    code = code.strip().upper()
+    found = (Appeal.objects.filter(code=code).select_related("category", "region").first()
+             if code.isascii() and code.isalnum() else None)
+    if found is None:
+        return None
+    return PublicStatus(found.get_status_display(), found.category.name, found.region.name,
+                        timezone.localdate(found.created_at),
+                        timezone.localdate(found.updated_at),
+                        found.status in (AppealStatus.DONE, AppealStatus.FOLLOWED_UP,
+                                         AppealStatus.CLOSED))
 
 
 def visit_for_intake(*, actor, pk: str):

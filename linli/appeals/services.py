@@ -3,6 +3,7 @@ function enforcing it (as the 备案 workflow does): who may take the step, what
 (a reason, a result, consent before data leaves the registering unit), the step's due
 time, an event and the notices."""
 
+import re
 from datetime import timedelta
 
 from django.db import transaction
@@ -231,6 +232,36 @@ def appeal_create(*, actor, channel: str, category, description: str,
         title = _("紧急诉求:%(n)s(%(c)s)") % {"n": name, "c": found.name}
         transaction.on_commit(lambda: notify(place_staff(appeal), title=title, body=text[:200],
                                              link=appeal_link(appeal), urgent=True))
+    return appeal
+
+
+PHONE = re.compile(r"^[0-9０-９+\-()（） ]{7,20}$")
+
+
+@transaction.atomic
+def public_appeal_create(*, village_code: str, category: str, requester_name: str,
+                         requester_phone: str, description: str) -> Appeal:
+    """A resident's appeal from the village's public page (no login): 待受理 for the
+    village, its staff and the township's told."""
+    region = Region.objects.filter(code=village_code, level=Level.VILLAGE).first()
+    if region is None:
+        raise NotFound()
+    found = _category(category)
+    name = _text(requester_name, "requester_name", required=_("请填写您的姓名"), maximum=32)
+    phone = _text(requester_phone, "requester_phone", required=_("请填写联系电话"), maximum=20)
+    if not PHONE.match(phone):
+        _refuse("requester_phone", _("请填写正确的联系电话(手机或座机号码)"))
+    appeal = Appeal(channel=Channel.PUBLIC, category=found, urgency=Urgency.NORMAL,
+                    description=_text(description, "description", required=_("请写下您的诉求")),
+                    requester_name=name, requester_phone=phone, region=region,
+                    region_code=region.code, domain_mask=DOMAIN_BITS[found.domain])
+    _stamp_due(appeal, None, appeal.created_at)
+    appeal.save()
+    _event(appeal, None, A.CREATE, "", _("群众通过村(社区)公开页面提交"))
+    title = _("群众在线提交诉求:%(c)s(%(r)s)") % {"c": found.name, "r": region.name}
+    transaction.on_commit(lambda: notify(place_staff(appeal), title=title,
+                                         body=appeal.description[:200],
+                                         link=appeal_link(appeal)))
     return appeal
 
 

@@ -1,9 +1,11 @@
 """Pages: the work lists, intake, and one appeal with its timeline and the steps the
 user may take (each step's own form)."""
 
+import qrcode
+import qrcode.image.svg
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,13 +13,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.accounts.access import access_for, hidden_domains
 from linli.accounts.roles import Perm
 from linli.appeals import selectors, services
-from linli.appeals.forms import FinishForm, FollowUpForm, IntakeForm, NoteForm, ReferForm, StepForm
+from linli.appeals.forms import (
+    FinishForm,
+    FollowUpForm,
+    IntakeForm,
+    NoteForm,
+    PosterForm,
+    ReferForm,
+    StepForm,
+)
 from linli.appeals.models import AppealAction, AppealStatus, Channel, Urgency
 from linli.appeals.statistics import statistics
 from linli.core.errors import Conflict, Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.models import Level, Region
-from linli.regions.selectors import region_breadcrumb
+from linli.regions.selectors import region_breadcrumb, region_roots
 
 TAB_LABELS = {
     selectors.Tab.PENDING: gettext_lazy("待受理"), selectors.Tab.TO_TAKE: gettext_lazy("待接收"),
@@ -75,6 +85,29 @@ def appeal_statistics(request):
         **asked, "stats": figures,
         "breadcrumb": region_breadcrumb(actor=request.user, region=asked["region"]),
         "domains": hidden_domains(access_for(request.user))})
+
+
+@require_perm(Perm.VIEW)
+def appeal_poster(request):
+    """The QR code of a village's public page, to print for its notice board: the user's
+    own village at first, any village of the scope picked by name."""
+    form = PosterForm(request.GET if request.GET.get("village__text") else None,
+                      actor=request.user)
+    village = None
+    if form.is_bound and form.is_valid():
+        village = form.picked.get("village")
+    elif not form.is_bound:
+        roots = region_roots(actor=request.user)
+        if len(roots) == 1 and roots[0].level == Level.VILLAGE:
+            village = roots[0]
+            form = PosterForm(initial={"village": village}, actor=request.user)
+    context = {"form": form, "village": village}
+    if village is not None:
+        url = request.build_absolute_uri(reverse("public_appeals:form", args=[village.code]))
+        image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+        context.update(url=url, qr=image.to_string(encoding="unicode"),
+                       place=selectors.place_name(village))
+    return render(request, "appeals/poster.html", context)
 
 
 def _offices(appeal) -> list[tuple[str, str]]:
@@ -171,6 +204,7 @@ urlpatterns = [
     path("", appeal_list, name="list"),
     path("new/", appeal_new, name="new"),
     path("statistics/", appeal_statistics, name="statistics"),
+    path("poster/", appeal_poster, name="poster"),
     path("<int:pk>/", appeal_detail, name="detail"),
     path("<int:pk>/notes/", appeal_note, name="note"),
     path("<int:pk>/<slug:action>/", appeal_step, name="step"),

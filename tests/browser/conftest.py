@@ -28,6 +28,30 @@ def browser():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite(django_db_setup):
+    """On SQLite the test database lives in memory, in one connection that the live server
+    shares with the test: two requests at once (a page's fragments, the home page's
+    figures) used it from two threads and hung or failed at random. The server answers one
+    request at a time there, closing each connection (Django's WSGIServer does when it is
+    not threaded); PostgreSQL keeps the threaded server and a connection per thread."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+
+    class SerialServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)  # the live-server thread has the overrides
+
+    threaded, LiveServerThread.server_class = LiveServerThread.server_class, SerialServer
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture
 def page(browser, live_server, settings, regions):
     settings.LINLI_ENFORCE_2FA = False

@@ -71,16 +71,19 @@ PAGES = [
     "/reports/manual/{manual}/", "/reports/manual/{manual}/values/",
     "/reports/manual/values/{value}/",
     "/appeals/", "/appeals/?tab=all", "/appeals/new/", "/appeals/{appeal}/",
-    "/appeals/statistics/",
+    "/appeals/statistics/", "/appeals/poster/",
 ]
-SIGNED_OUT = ["/accounts/login/", "/accounts/login/verify/"]
+SIGNED_OUT = ["/accounts/login/", "/accounts/login/verify/",
+              f"/public/appeals/{OUR_VILLAGE}/", "/public/appeals/track/"]
 
 # Lists a persona opens empty by right (they are measured all the same).
 EMPTY_BY_SCOPE = {
     # the system administrator sees no personal data and no organisations (ROLE_DOMAINS)
     "guanli": {"/people/", "/visits/", "/care/services/", "/orgs/", "/orgs/filings/",
                "/orgs/incubation/", "/orgs/tax/", "/orgs/volunteers/", "/appeals/",
-               "/appeals/?tab=all"},
+               "/appeals/?tab=all", "/appeals/statistics/"},
+    # the elderly bureau sees the elderly appeal, not the referral of the assistance one
+    "yanglao": {"/appeals/statistics/"},
     # the social-work station is the township's and the incubation base the county's
     "cunwei": {"/orgs/stations/", "/orgs/incubation/", "/reports/rounds/"},
     "zhuli": {"/orgs/incubation/", "/reports/rounds/"},  # no report of their own
@@ -279,6 +282,8 @@ def _appeal(village, elder):
                            visit_id="7d4c1f9e-0000-4000-8000-000000000001",
                            consent_basis="consent", consent_note="本人口头同意,村委会记录")
     appeal_transition(actor=village, appeal=appeal, action="accept")
+    appeal_transition(actor=village, appeal=appeal, action="refer", assistance="temporary",
+                      to_region_code=OUR_COUNTY, note="请县局核定临时救助")
     # and a resident's request at the window, waiting to be taken in (the list's first tab)
     appeal_create(actor=village, channel="office", category="elderly_care",
                   requester_name="王大爷", requester_phone="13800971001",

@@ -12,4 +12,8 @@
       if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
     });
   });
+  // <button data-print>: prints the page (a village's QR poster).
+  document.querySelectorAll("[data-print]").forEach(function (el) {
+    el.addEventListener("click", function () { window.print(); });
+  });
 })();
