@@ -113,6 +113,8 @@ SCOPED = {
     "appeals:list": ("/appeals/?tab=all", "李大姐", LIST),
     "appeals:detail": ("/appeals/{appeal}/", "李大姐", DETAIL),
     "appeals:statistics": (f"/appeals/statistics/?region={OUR_COUNTY}", "城东区", DETAIL),
+    "appeals:household": ("/appeals/household/{person_in_care}/", "马福寿", DETAIL),
+    "appeals:survey_new": ("/appeals/household/{person_in_care}/survey/", "马福寿", DETAIL),
     "api-1.0.0:appeal_statistics": (f"/api/v1/appeals/statistics?region={OUR_COUNTY}",
                                     OUR_COUNTY, DETAIL),
     "api-1.0.0:list_appeals": ("/api/v1/appeals/?tab=all", "李大姐", LIST),
@@ -184,6 +186,9 @@ WRITES = {
     "reports:compilation_start": "the round's owner bureau only (test_documents_compilation)",
     "reports:template_restore": "province administrators only (test_documents_templates)",
     "appeals:new": "the region checked by appeal_create (probed over the API)",
+    "appeals:case_note": "person fetched through the scoped selector (appeals/tests)",
+    "appeals:survey_refer": "survey_get through the scoped selector (appeals/tests: "
+                            "another county 404)",
     "appeals:poster": "the village picked in the scope (appeals/tests/test_public: another "
                       "county's village is not drawn)",
     "appeals:step": "appeal_get as appeals:detail (appeals/tests/test_pages: another county 404)",

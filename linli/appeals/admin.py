@@ -4,7 +4,7 @@ of 1+8+N) here; appeals themselves are worked on their own pages."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from linli.appeals.models import Category, DueRule, Force
+from linli.appeals.models import Category, DueRule, Force, Threshold
 
 
 @admin.register(Category)
@@ -31,3 +31,13 @@ class ForceAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(SimpleHistoryAdmin):
+    """低保、特困、低保边缘、防返贫监测 standards, per prefecture or county and year."""
+
+    list_display = ("kind", "region", "area", "amount", "per", "valid_from", "valid_to",
+                    "source")
+    list_filter = ("kind", "area", "per")
+    raw_id_fields = ("region",)

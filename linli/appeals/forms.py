@@ -1,11 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.appeals.models import Category, Channel, ConsentBasis, Satisfaction, Urgency
+from linli.appeals.models import (
+    Category,
+    Channel,
+    ConsentBasis,
+    HardshipCause,
+    Satisfaction,
+    Urgency,
+)
+from linli.core.bounds import BoundedDateField
 from linli.core.forms import BootstrapMixin
 from linli.core.pickers import PickerField, PickerForm
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHANNELS = [c for c in Channel.choices if c[0] != Channel.PUBLIC]
 
 
@@ -90,3 +99,48 @@ class PosterForm(PickerForm, BootstrapMixin, forms.Form):
 
     village = PickerField("regions", label=_("村(社区)"), options={"level": 5},
                           placeholder=_("输入村(社区)名称或拼音首字母"))
+
+
+MONEY = {"min_value": None, "max_digits": 12, "decimal_places": 2, "initial": 0}
+
+
+def _money(label):
+    # negative amounts reach the service, which says which one is wrong, in Chinese
+    return forms.DecimalField(label=label, help_text=_("元,近 12 个月"), **MONEY)
+
+
+class SurveyForm(BootstrapMixin, forms.Form):
+    """家庭经济状况调查 (MZ/T 073-2024's items)."""
+
+    surveyed_on = BoundedDateField(label=_("调查日期"), widget=DATE)
+    members_count = forms.IntegerField(label=_("家庭人口(人)"), min_value=1, max_value=30)
+    members_note = forms.CharField(label=_("家庭成员情况"), max_length=2000, required=False,
+                                   widget=TEXTAREA,
+                                   help_text=_("姓名、关系、年龄、健康和就业情况,一人一行"))
+    income_wage = _money(_("工资性收入"))
+    income_business = _money(_("经营净收入"))
+    income_property = _money(_("财产净收入"))
+    income_transfer = _money(_("转移净收入"))
+    deposits = forms.DecimalField(label=_("存款及有价证券"), help_text=_("元,调查时"), **MONEY)
+    housing_count = forms.IntegerField(label=_("住房(套)"), min_value=0, max_value=99,
+                                       initial=1)
+    vehicles_count = forms.IntegerField(label=_("机动车辆(辆)"), min_value=0, max_value=99,
+                                        initial=0)
+    expense_medical = _money(_("大额医疗支出"))
+    expense_education = _money(_("大额教育支出"))
+    cause = forms.ChoiceField(label=_("致困原因"), choices=HardshipCause.choices)
+    cause_note = forms.CharField(label=_("致困情况说明"), max_length=500, required=False)
+    no_work_ability = forms.BooleanField(label=_("无劳动能力"), required=False)
+    no_supporter = forms.BooleanField(label=_("无法定赡养、抚养、扶养义务人或其无履行能力"),
+                                      required=False)
+    notes = forms.CharField(label=_("备注"), max_length=2000, required=False, widget=TEXTAREA)
+
+
+class ReferSurveyForm(BootstrapMixin, forms.Form):
+    category = forms.ModelChoiceField(label=_("转介的救助类型"), to_field_name="code",
+                                      queryset=Category.objects.filter(is_assistance=True,
+                                                                       is_active=True))
+
+
+class CaseNoteForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label=_("联合个案记录"), max_length=2000, widget=TEXTAREA)

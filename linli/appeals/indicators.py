@@ -56,6 +56,31 @@ def referrals(actor, region, period) -> list[Value]:
     return counts(region, rows, field="appeal__region_code")
 
 
+def _surveys(actor, region, period):
+    from linli.appeals.surveys import surveys_visible
+
+    return surveys_visible(actor, within=region.code).filter(
+        surveyed_on__gte=period.start, surveyed_on__lte=period.end)
+
+
+def surveys_done(actor, region, period) -> list[Value]:
+    return counts(region, _surveys(actor, region, period))
+
+
+def flagged_referred(actor, region, period) -> list[Value]:
+    """Of the period's surveys with a flag, the share referred as an appeal."""
+    children, length = children_of(region)
+    by = grouped(_surveys(actor, region, period).exclude(flags=[]), "region_code", length,
+                 n=Count("pk", filter=Q(appeal__isnull=False)), d=Count("pk"))
+    return shares(region, children, {code: (row["n"], row["d"]) for code, row in by.items()})
+
+
+def _sees_surveys(access) -> bool:
+    from linli.accounts.roles import Domain
+
+    return _sees_appeals(access) and Domain.ASSISTANCE in access.domains
+
+
 def _appeals(key, label, compute, *, measure: int, order: int, note, **kind) -> Indicator:
     return Indicator(key, label, Topic.CARE, compute, available=_sees_appeals, measure=measure,
                      personal=True, flow=True, order=order, note=note, **kind)
@@ -77,3 +102,12 @@ register(_appeals(
     "referrals_made", _("转介"), referrals, kind=COUNT, unit=_("次"), measure=2, order=63,
     note=_("期内转介到民政部门(救助类型)或参与力量的次数,按诉求所在村(社区)统计;"
            "同一诉求退回后再转介计为两次。")))
+register(Indicator(
+    "surveys_done", _("家庭经济状况调查"), Topic.CARE, surveys_done, available=_sees_surveys,
+    kind=COUNT, unit=_("户次"), measure=2, personal=True, flow=True, order=64,
+    note=_("期内完成的家庭经济状况调查,按户所在村(社区)统计。")))
+register(Indicator(
+    "surveys_flagged_referred", _("调查提示户转介率"), Topic.CARE, flagged_referred,
+    available=_sees_surveys, parts=(_("已转介"), _("有提示")), measure=2, personal=True,
+    flow=True, order=65,
+    note=_("期内调查提示可能符合低保、特困、低保边缘或防返贫监测的户中,已转介社会救助的比例。")))

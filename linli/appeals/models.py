@@ -10,6 +10,7 @@ birth date) as visit schedules do, so ``people.selectors.visible`` cuts it the s
 """
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from linli.accounts.roles import Domain
-from linli.regions.models import Region
+from linli.regions.models import Region, VillageKind
 
 
 class Category(models.Model):
@@ -312,3 +313,171 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal} · {self.get_action_display()}"
+
+
+# --- household economic surveys (家庭经济状况调查) and the thresholds they are read against ---
+
+class ThresholdKind(models.TextChoices):
+    DIBAO = "dibao", _("最低生活保障标准")
+    TEKUN = "tekun", _("特困人员基本生活标准")
+    EDGE = "edge", _("低保边缘家庭认定标准")
+    MONITOR = "monitor", _("防止返贫致贫监测标准")
+
+
+class ThresholdPer(models.TextChoices):
+    MONTH = "month", _("元/人·月")
+    YEAR = "year", _("元/人·年")
+
+
+class Threshold(models.Model):
+    """A standard a prefecture or county sets for a year (GLOSSARY §9: data with validity
+    dates, never code); the most local one in force on a survey's date applies."""
+
+    kind = models.CharField(_("标准"), max_length=8, choices=ThresholdKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("制定地区"))
+    region_code = models.CharField(max_length=12, editable=False, db_index=True)
+    area = models.CharField(_("适用"), max_length=8, blank=True,
+                            choices=[("", _("城乡")), *VillageKind.choices])
+    amount = models.DecimalField(_("金额"), max_digits=10, decimal_places=2)
+    per = models.CharField(_("单位"), max_length=8, choices=ThresholdPer.choices,
+                           default=ThresholdPer.MONTH)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+    source = models.CharField(_("依据文件"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("救助标准")
+        verbose_name_plural = _("救助标准")
+        ordering = ["kind", "region_code", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.get_kind_display()} {self.amount}{self.get_per_display()}"
+
+    def save(self, *args, **kwargs):
+        self.region_code = self.region.code
+        super().save(*args, **kwargs)
+
+    @property
+    def monthly(self) -> Decimal:
+        """The amount per person and month (a yearly line over twelve)."""
+        if self.per == ThresholdPer.YEAR:
+            return (self.amount / 12).quantize(Decimal("0.01"))
+        return self.amount
+
+
+class HardshipCause(models.TextChoices):
+    ILLNESS = "illness", _("因病")
+    DISABILITY = "disability", _("因残")
+    DISASTER = "disaster", _("因灾")
+    ACCIDENT = "accident", _("意外事故")
+    NO_LABOUR = "no_labour", _("缺劳动力")
+    UNEMPLOYMENT = "unemployment", _("失业")
+    EDUCATION = "education", _("因学")
+    OTHER = "other", _("其他")
+
+
+class SurveyFlag(models.TextChoices):
+    """What a survey suggests: a flag points to a referral, it never grants anything."""
+
+    DIBAO = "dibao", _("可能符合最低生活保障条件")
+    TEKUN = "tekun", _("可能符合特困人员救助供养条件")
+    EDGE = "edge", _("可能属于低保边缘家庭")
+    MONITOR = "monitor", _("可能需纳入防止返贫致贫监测")
+
+
+class Survey(models.Model):
+    """家庭经济状况调查 of one household (items after MZ/T 073-2024): its members, a
+    year's income by source, assets, large expenses, the cause of hardship, the consent
+    it was made under, who surveyed it and when. Visible only with the 社会救助 domain."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="surveys", verbose_name=_("户主或申请人"))
+    household = models.ForeignKey("people.Household", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="surveys",
+                                  verbose_name=_("户"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("村(社区)"))
+    # Scope fields (as appeals): the person's place and organisation, 社会救助 only.
+    region_code = models.CharField(max_length=12, editable=False)
+    organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("调查组织"))
+    domain_mask = models.PositiveIntegerField(default=0, editable=False)
+    birth_date = models.DateField(null=True, blank=True, editable=False)
+    members_count = models.PositiveSmallIntegerField(_("家庭人口(人)"))
+    members_note = models.TextField(_("家庭成员情况"), max_length=2000, blank=True)
+    income_wage = models.DecimalField(_("工资性收入"), max_digits=12, decimal_places=2)
+    income_business = models.DecimalField(_("经营净收入"), max_digits=12, decimal_places=2)
+    income_property = models.DecimalField(_("财产净收入"), max_digits=12, decimal_places=2)
+    income_transfer = models.DecimalField(_("转移净收入"), max_digits=12, decimal_places=2)
+    deposits = models.DecimalField(_("存款及有价证券"), max_digits=12, decimal_places=2)
+    housing_count = models.PositiveSmallIntegerField(_("住房(套)"), default=0)
+    vehicles_count = models.PositiveSmallIntegerField(_("机动车辆(辆)"), default=0)
+    expense_medical = models.DecimalField(_("大额医疗支出"), max_digits=12, decimal_places=2)
+    expense_education = models.DecimalField(_("大额教育支出"), max_digits=12, decimal_places=2)
+    cause = models.CharField(_("致困原因"), max_length=12, choices=HardshipCause.choices)
+    cause_note = models.CharField(_("致困情况说明"), max_length=500, blank=True)
+    no_work_ability = models.BooleanField(_("无劳动能力"), default=False)
+    no_supporter = models.BooleanField(_("无法定赡养、抚养、扶养义务人或其无履行能力"),
+                                       default=False)
+    consent = models.ForeignKey("people.Consent", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("授权同意"))
+    surveyor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("调查人"))
+    surveyed_on = models.DateField(_("调查日期"))
+    per_capita_monthly = models.DecimalField(_("家庭人均月收入"), max_digits=10,
+                                             decimal_places=2, editable=False)
+    flags = models.JSONField(_("提示"), default=list, editable=False)
+    thresholds = models.JSONField(default=dict, editable=False)  # kind → monthly amount used
+    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("转介的诉求"))
+    notes = models.TextField(_("备注"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("家庭经济状况调查")
+        verbose_name_plural = _("家庭经济状况调查")
+        ordering = ["-surveyed_on", "-id"]
+        indexes = [models.Index(fields=["region_code", "surveyed_on"], name="survey_region_on")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.surveyed_on}"
+
+    @property
+    def income_total(self) -> Decimal:
+        return (self.income_wage + self.income_business + self.income_property
+                + self.income_transfer)
+
+    def flag_labels(self) -> list[str]:
+        return [str(SurveyFlag(f).label) for f in self.flags if f in SurveyFlag.values]
+
+
+class CaseNote(models.Model):
+    """A joint case note on a household, by anyone who works with it (救助、养老、慈善、
+    儿童福利): who wrote it, for which unit, and what."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="case_notes", verbose_name=_("户主或申请人"))
+    household = models.ForeignKey("people.Household", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="case_notes")
+    region_code = models.CharField(max_length=12, editable=False)
+    organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    domain_mask = models.PositiveIntegerField(default=0, editable=False)
+    birth_date = models.DateField(null=True, blank=True, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("记录人"))
+    unit = models.CharField(_("所在单位"), max_length=100)
+    text = models.TextField(_("记录内容"), max_length=2000)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("联合个案记录")
+        verbose_name_plural = _("联合个案记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.at:%Y-%m-%d}"

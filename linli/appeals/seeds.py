@@ -1,10 +1,16 @@
-"""Demo participating forces and a few appeals at each step, taken through the services
-as the demo's village clerk and county bureau would (demo size only)."""
+"""Demo participating forces, example assistance standards and a few appeals at each step,
+taken through the services as the demo's village clerk and county bureau would (demo size
+only)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
 
 from linli.appeals import services
-from linli.appeals.models import Appeal, Force, ForceKind
+from linli.appeals.models import Appeal, Force, ForceKind, Threshold, ThresholdKind, ThresholdPer
 from linli.people.models import Person
-from linli.regions.models import Region
+from linli.regions.models import Region, VillageKind
 
 FORCES = [
     # name, kind, region, contact, phone
@@ -15,9 +21,28 @@ FORCES = [
 ]
 
 
+# Example standards for the demo (not the official figures: a province enters its own).
+DEMO_THRESHOLDS = [
+    # region, kind, area, amount, per
+    ("6301", ThresholdKind.DIBAO, VillageKind.URBAN, "830", ThresholdPer.MONTH),
+    ("6301", ThresholdKind.DIBAO, VillageKind.RURAL, "6300", ThresholdPer.YEAR),
+    ("6301", ThresholdKind.TEKUN, "", "1080", ThresholdPer.MONTH),
+    ("6301", ThresholdKind.EDGE, "", "1245", ThresholdPer.MONTH),
+    ("63", ThresholdKind.MONITOR, "", "7800", ThresholdPer.YEAR),
+]
+
+
 def seed_appeals(*, size: str, stdout) -> None:
     if size != "demo" or Force.objects.exists():
         return
+    year = timezone.localdate().year
+    standards = {r.code: r for r in Region.objects.filter(code__in={t[0] for t in
+                                                                    DEMO_THRESHOLDS})}
+    for code, kind, area, amount, per in DEMO_THRESHOLDS:
+        if code in standards:
+            Threshold.objects.create(region=standards[code], kind=kind, area=area,
+                                     amount=Decimal(amount), per=per,
+                                     valid_from=date(year, 1, 1), source="演示数据(非正式标准)")
     regions = {r.code: r for r in Region.objects.filter(code__in={f[2] for f in FORCES})}
     for name, kind, code, contact, phone in FORCES:
         if code in regions:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.access import access_for, hidden_domains
 from linli.accounts.roles import Perm
-from linli.appeals import selectors, services
+from linli.appeals import selectors, services, views_households
 from linli.appeals.forms import (
     FinishForm,
     FollowUpForm,
@@ -205,6 +205,10 @@ urlpatterns = [
     path("new/", appeal_new, name="new"),
     path("statistics/", appeal_statistics, name="statistics"),
     path("poster/", appeal_poster, name="poster"),
+    path("household/<int:pk>/", views_households.household, name="household"),
+    path("household/<int:pk>/survey/", views_households.survey_new, name="survey_new"),
+    path("household/<int:pk>/notes/", views_households.case_note, name="case_note"),
+    path("surveys/<int:pk>/refer/", views_households.survey_refer, name="survey_refer"),
     path("<int:pk>/", appeal_detail, name="detail"),
     path("<int:pk>/notes/", appeal_note, name="note"),
     path("<int:pk>/<slug:action>/", appeal_step, name="step"),

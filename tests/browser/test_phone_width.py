@@ -71,7 +71,8 @@ PAGES = [
     "/reports/manual/{manual}/", "/reports/manual/{manual}/values/",
     "/reports/manual/values/{value}/",
     "/appeals/", "/appeals/?tab=all", "/appeals/new/", "/appeals/{appeal}/",
-    "/appeals/statistics/", "/appeals/poster/",
+    "/appeals/statistics/", "/appeals/poster/", "/appeals/household/{person}/",
+    "/appeals/household/{person}/survey/",
 ]
 SIGNED_OUT = ["/accounts/login/", "/accounts/login/verify/",
               f"/public/appeals/{OUR_VILLAGE}/", "/public/appeals/track/"]
@@ -82,8 +83,9 @@ EMPTY_BY_SCOPE = {
     "guanli": {"/people/", "/visits/", "/care/services/", "/orgs/", "/orgs/filings/",
                "/orgs/incubation/", "/orgs/tax/", "/orgs/volunteers/", "/appeals/",
                "/appeals/?tab=all", "/appeals/statistics/"},
-    # the elderly bureau sees the elderly appeal, not the referral of the assistance one
-    "yanglao": {"/appeals/statistics/"},
+    # the elderly bureau sees the elderly appeal, not the assistance one's referral nor the
+    # household's economic survey (社会救助 data)
+    "yanglao": {"/appeals/statistics/", "/appeals/household/{person}/"},
     # the social-work station is the township's and the incubation base the county's
     "cunwei": {"/orgs/stations/", "/orgs/incubation/", "/reports/rounds/"},
     "zhuli": {"/orgs/incubation/", "/reports/rounds/"},  # no report of their own
@@ -122,7 +124,8 @@ NOT_PAGES = {
     "reports:measures_export": "an .xlsx download",
     "reports:round_close": "a confirmation page (reports/tests/test_rounds_pages.py)",
     "reports:round_reopen": "a confirmation page (reports/tests/test_rounds_pages.py)",
-    "appeals:step": "POST", "appeals:note": "POST",
+    "appeals:step": "POST", "appeals:note": "POST", "appeals:case_note": "POST",
+    "appeals:survey_refer": "POST",
 }
 
 # The page's width, the boxes that scroll sideways inside it, the elements that stick out
@@ -284,6 +287,16 @@ def _appeal(village, elder):
     appeal_transition(actor=village, appeal=appeal, action="accept")
     appeal_transition(actor=village, appeal=appeal, action="refer", assistance="temporary",
                       to_region_code=OUR_COUNTY, note="请县局核定临时救助")
+    # the household's economic survey, under its consent
+    from linli.appeals.surveys import survey_record
+    from linli.people.services import consent_record
+
+    consent_record(actor=village, person=elder, purpose="家庭经济状况调查授权核对",
+                   given_by=elder.name, relation="本人", given_on=timezone.localdate())
+    survey_record(actor=village, person_id=elder.pk, surveyed_on=timezone.localdate(), members_count=2,
+                  cause="illness", income_wage="12000", income_business="0",
+                  income_property="0", income_transfer="2400", deposits="1000",
+                  expense_medical="20000", expense_education="0")
     # and a resident's request at the window, waiting to be taken in (the list's first tab)
     appeal_create(actor=village, channel="office", category="elderly_care",
                   requester_name="王大爷", requester_phone="13800971001",
@@ -372,7 +385,8 @@ def test_every_page_fits_a_phone_for_each_persona(page, walkers):
         seen += [_measure(page, path.format(**values)) for path in PAGES]
         for path, status, found in seen:
             problems += [f"{username} {problem}" for problem in
-                         _problems(path, status, found, EMPTY_BY_SCOPE.get(username, ()))]
+                         _problems(path, status, found, {
+                             empty.format(**values) for empty in EMPTY_BY_SCOPE.get(username, ())})]
             if status == 200:
                 opened.add(_url_name(path))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

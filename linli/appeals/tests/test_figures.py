@@ -60,3 +60,19 @@ def test_the_home_page_lists_what_waits_for_the_user(personas):
     assert "待受理的诉求" not in {t.label for t in _todos(personas.village)}
     # the province's bureau has them as a figure, not as a to-do
     assert not any("诉求" in t.label for t in _todos(personas.province))
+
+
+def test_surveys_and_their_flags_referred_are_counted(personas, elder):
+    from linli.appeals import surveys
+    from linli.appeals.tests.test_surveys import _consent, _standards, _survey
+
+    _standards()
+    _consent(personas.village, elder)
+    flagged = _survey(personas.village, elder)
+    _survey(personas.village, elder)  # flagged, not referred
+    _survey(personas.village, elder, income_wage="90000")  # no flag
+    surveys.survey_refer(actor=personas.village, survey=flagged)
+    assert _figure(personas.county, "surveys_done")[OUR_COUNTY][0] == 3
+    assert _figure(personas.county, "surveys_flagged_referred")[OUR_COUNTY] == (50.0, (1, 2))
+    # the elderly bureau has no 社会救助 data: not its figure
+    assert not indicators.get("surveys_done").available(access_for(personas.province_elderly))
