@@ -23,6 +23,7 @@ from django_ratelimit.core import is_ratelimited
 
 from linli.appeals import selectors, services
 from linli.appeals.models import Category
+from linli.core.bounds import is_ascii_number
 from linli.core.errors import Invalid, NotFound
 from linli.core.forms import BootstrapMixin
 from linli.core.views import add_form_errors
@@ -74,7 +75,7 @@ class PublicAppealForm(BootstrapMixin, forms.Form):
 
 def _answer(request) -> int | None:
     text = request.POST.get("answer", "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
+    return int(text) if is_ascii_number(text) and len(text) <= 3 else None
 
 
 def _limited(request, village: str) -> bool:

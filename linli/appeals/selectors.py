@@ -20,6 +20,7 @@ from linli.appeals.models import (
     Referral,
     ReferralStatus,
 )
+from linli.core.bounds import is_ascii_number
 from linli.core.errors import NotFound
 from linli.people.selectors import visible
 from linli.regions.models import Level, Region
@@ -43,7 +44,7 @@ def appeal_get(*, actor, pk: int) -> Appeal:
 
 def public_village(code: str) -> Region | None:
     """The village (社区 or 村) a public form is for; None for any other code."""
-    if not (code.isascii() and code.isdigit() and len(code) == 12):
+    if not (is_ascii_number(code) and len(code) == 12):
         return None
     return Region.objects.filter(code=code, level=Level.VILLAGE).first()
 

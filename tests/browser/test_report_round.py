@@ -4,6 +4,7 @@ own; the province returns it, the prefecture resubmits and the province approves
 province's compilation is made and downloaded."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import OUR_COUNTY, OUR_PREFECTURE, make_user, sign_in
 from linli.accounts.roles import Bureau, Role
@@ -79,8 +80,8 @@ def test_a_round_goes_from_county_to_province_and_is_compiled(page):
     page.goto(f"/reports/report/{county.pk}/")
     page.fill("#id_comment", "同意")
     _confirm(page, "#approve")
-    page.wait_for_selector("#sections")
-    assert _status(page) == "已审核通过"
+    # the page after the approval (the one before it has #sections too: wait for the status)
+    expect(page.locator("#report-status")).to_have_text("已审核通过")
     page.goto(f"/reports/report/{mine.pk}/")
     assert page.locator("#counties tbody tr").count() == 7
     _confirm(page, "#submit")
@@ -110,8 +111,8 @@ def test_a_round_goes_from_county_to_province_and_is_compiled(page):
     sign_in(page, "shengting")
     page.goto(f"/reports/report/{mine.pk}/")
     _confirm(page, "#approve")
-    page.wait_for_selector("#sections")
-    assert _status(page) == "已审核通过"
+    # the page after the approval (the one before it has #sections too: wait for the status)
+    expect(page.locator("#report-status")).to_have_text("已审核通过")
     events = page.locator("#events tbody tr")
     assert events.count() == 5  # created, submitted, returned, resubmitted, approved
     page.goto(f"/reports/rounds/{mine.round_id}/")
