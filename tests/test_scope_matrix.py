@@ -114,6 +114,8 @@ SCOPED = {
     "appeals:detail": ("/appeals/{appeal}/", "李大姐", DETAIL),
     "appeals:statistics": (f"/appeals/statistics/?region={OUR_COUNTY}", "城东区", DETAIL),
     "appeals:household": ("/appeals/household/{person_in_care}/", "马福寿", DETAIL),
+    "api-1.0.0:get_household": ("/api/v1/appeals/households/{person_in_care}", "马福寿",
+                                DETAIL),
     "appeals:survey_new": ("/appeals/household/{person_in_care}/survey/", "马福寿", DETAIL),
     "api-1.0.0:appeal_statistics": (f"/api/v1/appeals/statistics?region={OUR_COUNTY}",
                                     OUR_COUNTY, DETAIL),
@@ -187,6 +189,12 @@ WRITES = {
     "reports:template_restore": "province administrators only (test_documents_templates)",
     "appeals:new": "the region checked by appeal_create (probed over the API)",
     "appeals:case_note": "person fetched through the scoped selector (appeals/tests)",
+    "api-1.0.0:add_case_note": "person fetched through the scoped selector (appeals/tests)",
+    "api-1.0.0:create_survey": "person fetched through the scoped selector; 社会救助 domain "
+                               "only (appeals/tests/test_surveys)",
+    "api-1.0.0:get_survey": "survey_get through the scoped selector (appeals/tests/test_api: "
+                            "another county 404, the elderly bureau 404)",
+    "api-1.0.0:refer_survey": "survey_get as get_survey",
     "appeals:survey_refer": "survey_get through the scoped selector (appeals/tests: "
                             "another county 404)",
     "appeals:poster": "the village picked in the scope (appeals/tests/test_public: another "

@@ -247,7 +247,7 @@ def appeal_statistics(request, region: RegionFilter = "", start: Day | None = No
                           for kind, unit, n in found.referrals]}
 
 
-@router.get("/{pk}", response=AppealDetailOut, summary="诉求详情(转介与办理记录)")
+@router.get("/{int:pk}", response=AppealDetailOut, summary="诉求详情(转介与办理记录)")
 def get_appeal(request, pk: Id):
     return selectors.appeal_get(actor=request.auth, pk=pk)
 
@@ -256,7 +256,7 @@ class NoteIn(Schema):
     text: text(Appeal, "result", min_length=1)
 
 
-@router.post("/{pk}/notes", response={201: EventOut},
+@router.post("/{int:pk}/notes", response={201: EventOut},
              summary="记录(救助、养老、慈善、儿童福利共同记录)")
 def add_note(request, pk: Id, payload: NoteIn):
     appeal = selectors.appeal_get(actor=request.auth, pk=pk)
@@ -290,7 +290,7 @@ class StepIn(Schema):
     satisfaction: Satisfaction | None = Field(None, description="回访:满意度")
 
 
-@router.post("/{pk}/{step}", response=AppealDetailOut,
+@router.post("/{int:pk}/{step}", response=AppealDetailOut,
              summary="办理:accept 受理 · reject 不予受理 · refer 转介 · take 接收 · "
                      "send_back 退回 · start 开始办理 · finish 办结 · follow_up 回访 · "
                      "close 关闭 · reopen 重新办理")
@@ -301,3 +301,6 @@ def appeal_step(request, pk: Id, step: Step, payload: StepIn):
     services.appeal_transition(actor=request.auth, appeal=appeal, action=step,
                                comment=comment, **fields)
     return selectors.appeal_get(actor=request.auth, pk=pk)
+
+
+from linli.appeals import api_surveys  # noqa: E402,F401  (it adds the surveys to the router)

@@ -2,6 +2,7 @@
 as the pages, errors in the one shape."""
 
 import pytest
+from django.utils import timezone
 
 from conftest import OTHER_VILLAGE, OUR_COUNTY, OUR_VILLAGE
 from linli.appeals.models import Appeal, AppealStatus
@@ -73,3 +74,30 @@ def test_the_statistics_steps_are_the_models_steps():
     from linli.appeals.models import Step
 
     assert set(TimedStep) == set(Step.values)
+
+
+def test_a_survey_is_recorded_flagged_and_referred_over_the_api(personas, as_user, elder):
+    from linli.appeals.tests.test_surveys import _consent, _standards
+
+    _standards()
+    _consent(personas.village, elder)
+    client = as_user(personas.village)
+    created = client.post(f"{URL}/surveys", {
+        "person_id": elder.pk, "surveyed_on": str(timezone.localdate()), "members_count": 3,
+        "income_wage": 18000, "income_transfer": 3600, "cause": "illness"},
+        content_type="application/json")
+    assert created.status_code == 201, created.content
+    survey = created.json()
+    assert (survey["per_capita_monthly"], survey["flags"]) == (600.0, ["dibao", "monitor"])
+    negative = client.post(f"{URL}/surveys", {
+        "person_id": elder.pk, "surveyed_on": str(timezone.localdate()), "members_count": 3,
+        "income_wage": -1, "cause": "illness"}, content_type="application/json")
+    assert negative.status_code == 422 and "不能为负数" in negative.json()["error"]["message"]
+    referred = client.post(f"{URL}/surveys/{survey['id']}/refer", {},
+                           content_type="application/json").json()
+    assert referred["appeal_id"] is not None
+    house = client.get(f"{URL}/households/{elder.pk}").json()
+    assert house["appeal_ids"] == [referred["appeal_id"]] and house["members"][0]["name"]
+    assert as_user(personas.other_county).get(f"{URL}/surveys/{survey['id']}").status_code == 404
+    assert as_user(personas.province_elderly).get(
+        f"{URL}/surveys/{survey['id']}").status_code == 404
