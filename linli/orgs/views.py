@@ -1,6 +1,6 @@
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,14 +10,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.access import access_for
 from linli.accounts.roles import Perm
-from linli.core import confirm
+from linli.core import confirm, uploads
 from linli.core import indicators as registry
 from linli.core.bounds import is_ascii_number
 from linli.core.errors import Conflict, Invalid, NotFound
 from linli.core.figures import Shown, with_goals
 from linli.core.indicators import Period
 from linli.core.tabs import first_with_work
-from linli.core.views import add_form_errors, content_disposition, paginate, require_perm
+from linli.core.views import add_form_errors, paginate, require_perm
 from linli.orgs import attachments, documents, exporters, selectors, services, support_services
 from linli.orgs.forms import (
     AttachmentForm,
@@ -381,14 +381,7 @@ def attachment_download(request, pk: int):
     """Served only here, with the type its bytes showed on upload, never inline and never
     sniffed by the browser: an upload cannot run in the platform's origin."""
     attachment = attachments.attachment_get(actor=request.user, pk=pk)
-    path = attachments.stored_file(attachment)
-    if not path.is_file():
-        raise NotFound()
-    response = FileResponse(path.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition(attachment.original_name)
-    response["Content-Length"] = str(attachment.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.download(attachment)
 
 
 def _removal_question(attachment) -> confirm.Question:
