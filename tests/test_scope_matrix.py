@@ -189,6 +189,9 @@ WRITES = {
     "reports:template_restore": "province administrators only (test_documents_templates)",
     "appeals:new": "the region checked by appeal_create (probed over the API)",
     "appeals:case_note": "person fetched through the scoped selector (appeals/tests)",
+    "appeals:documents": "appeal_get as appeals:detail (appeals/tests/test_documents)",
+    "appeals:document": "document_get through the appeal's scope (appeals/tests/"
+                        "test_documents: another county 404)",
     "api-1.0.0:add_case_note": "person fetched through the scoped selector (appeals/tests)",
     "api-1.0.0:create_survey": "person fetched through the scoped selector; 社会救助 domain "
                                "only (appeals/tests/test_surveys)",

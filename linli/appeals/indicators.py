@@ -5,6 +5,7 @@ may see, by the place an appeal is about."""
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.appeals.models import AppealStatus, Referral, Satisfaction
 from linli.appeals.selectors import appeals_visible
@@ -87,7 +88,8 @@ def _appeals(key, label, compute, *, measure: int, order: int, note, **kind) -> 
 
 
 register(_appeals(
-    "appeals_raised", _("登记诉求"), raised, kind=COUNT, unit=_("件"), measure=3, order=60,
+    "appeals_raised", _("登记诉求"), raised, kind=COUNT, unit=pgettext_lazy("appeals", "件"),
+    measure=3, order=60,
     note=_("期内登记的居民诉求(探访发现、村居窗口、热线、社会组织、入户调查、群众在线提交),"
            "按诉求所在村(社区)统计。")))
 register(_appeals(
@@ -99,7 +101,8 @@ register(_appeals(
     parts=(_("满意或基本满意"), _("已回访")), measure=3, order=62,
     note=_("期内登记、已回访并记录满意度的诉求中,满意或基本满意的比例。")))
 register(_appeals(
-    "referrals_made", _("转介"), referrals, kind=COUNT, unit=_("次"), measure=2, order=63,
+    "referrals_made", _("转介"), referrals, kind=COUNT, unit=pgettext_lazy("referrals", "次"),
+    measure=2, order=63,
     note=_("期内转介到民政部门(救助类型)或参与力量的次数,按诉求所在村(社区)统计;"
            "同一诉求退回后再转介计为两次。")))
 register(Indicator(

@@ -481,3 +481,28 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.at:%Y-%m-%d}"
+
+
+class AppealDocument(models.Model):
+    """A document of an appeal (a photo of the damage, a certificate, the result's
+    papers): stored as core.uploads keeps untrusted files, downloaded by those who see
+    the appeal."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="documents")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_path = models.CharField(max_length=100, unique=True, editable=False)
+    status = models.CharField(_("上传时的状态"), max_length=12, choices=AppealStatus.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("诉求材料")
+        verbose_name_plural = _("诉求材料")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -135,8 +135,8 @@ def _stamp_due(appeal: Appeal, before: str | None, now, action: str = "") -> dic
     return record
 
 
-def _event(appeal: Appeal, actor, action: str, before: str, comment: str = "",
-           **step) -> AppealEvent:
+def event_add(appeal: Appeal, actor, action: str, before: str, comment: str = "",
+              **step) -> AppealEvent:
     return AppealEvent.objects.create(appeal=appeal, action=action, from_status=before,
                                       to_status=appeal.status, actor=actor, comment=comment,
                                       **step)
@@ -227,7 +227,7 @@ def appeal_create(*, actor, channel: str, category, description: str,
         birth_date=person.birth_date if person else None)
     _stamp_due(appeal, None, appeal.created_at)
     appeal.save()
-    _event(appeal, actor, A.CREATE, "", "")
+    event_add(appeal, actor, A.CREATE, "", "")
     if urgency == Urgency.URGENT:
         title = _("紧急诉求:%(n)s(%(c)s)") % {"n": name, "c": found.name}
         transaction.on_commit(lambda: notify(place_staff(appeal), title=title, body=text[:200],
@@ -257,7 +257,7 @@ def public_appeal_create(*, village_code: str, category: str, requester_name: st
                     region_code=region.code, domain_mask=DOMAIN_BITS[found.domain])
     _stamp_due(appeal, None, appeal.created_at)
     appeal.save()
-    _event(appeal, None, A.CREATE, "", _("群众通过村(社区)公开页面提交"))
+    event_add(appeal, None, A.CREATE, "", _("群众通过村(社区)公开页面提交"))
     title = _("群众在线提交诉求:%(c)s(%(r)s)") % {"c": found.name, "r": region.name}
     transaction.on_commit(lambda: notify(place_staff(appeal), title=title,
                                          body=appeal.description[:200],
@@ -369,7 +369,7 @@ def appeal_transition(*, actor, appeal: Appeal, action: str, comment: str = "",
     appeal.status = target
     ended = _stamp_due(appeal, before, now, action)
     appeal.save()
-    _event(appeal, actor, action, before, comment or (made.note if made else ""), **ended)
+    event_add(appeal, actor, action, before, comment or (made.note if made else ""), **ended)
     _tell(appeal, action, made)
     return appeal
 
@@ -395,6 +395,6 @@ def appeal_note(*, actor, appeal: Appeal, text: str) -> AppealEvent:
     found = appeals_visible(actor).filter(pk=appeal.pk).first()
     if found is None:
         raise NotFound()
-    return _event(found, actor, A.NOTE, found.status,
+    return event_add(found, actor, A.NOTE, found.status,
                   _text(text, "text", required=_("请填写记录内容")))
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.access import access_for, hidden_domains
 from linli.accounts.roles import Perm
-from linli.appeals import selectors, services, views_households
+from linli.appeals import documents, selectors, services, views_households
 from linli.appeals.forms import (
     FinishForm,
     FollowUpForm,
@@ -24,7 +24,8 @@ from linli.appeals.forms import (
 )
 from linli.appeals.models import AppealAction, AppealStatus, Channel, Urgency
 from linli.appeals.statistics import statistics
-from linli.core.errors import Conflict, Invalid
+from linli.core import uploads
+from linli.core.errors import Conflict, IllegalTransition, Invalid
 from linli.core.views import add_form_errors, paginate, require_perm
 from linli.regions.models import Level, Region
 from linli.regions.selectors import region_breadcrumb, region_roots
@@ -110,6 +111,24 @@ def appeal_poster(request):
     return render(request, "appeals/poster.html", context)
 
 
+@require_perm(Perm.EDIT)
+@require_POST
+def appeal_documents(request, pk: int):
+    appeal = selectors.appeal_get(actor=request.user, pk=pk)
+    try:
+        added = documents.documents_add(actor=request.user, appeal=appeal,
+                                        files=request.FILES.getlist("files"))
+    except (Invalid, IllegalTransition) as error:
+        return _detail(request, appeal, status=422, documents_error=error.message)
+    messages.success(request, _("已上传 %(n)d 份材料") % {"n": len(added)})
+    return redirect(reverse("appeals:detail", args=[appeal.pk]) + "#documents")
+
+
+@require_perm(Perm.VIEW)
+def appeal_document(request, pk: int):
+    return uploads.download(documents.document_get(actor=request.user, pk=pk))
+
+
 def _offices(appeal) -> list[tuple[str, str]]:
     """The civil-affairs offices above the appeal's place, nearest first."""
     codes = [appeal.region_code[:n] for n in (9, 6, 4, 2) if n < len(appeal.region_code)]
@@ -132,7 +151,7 @@ def _steps(request, appeal, referral) -> list[str]:
     return allowed
 
 
-def _detail(request, appeal, forms=None, status=200):
+def _detail(request, appeal, forms=None, status=200, documents_error=""):
     referral = selectors.open_referral(appeal)
     forms = forms or {}
     forces = selectors.forces_for(actor=request.user, appeal=appeal)
@@ -147,6 +166,9 @@ def _detail(request, appeal, forms=None, status=200):
         "events": appeal.events.select_related("actor"),
         "reason_needed": (AppealAction.REJECT, AppealAction.SEND_BACK, AppealAction.REOPEN),
         "can_note": access_for(request.user).can(Perm.EDIT),
+        "documents": appeal.documents.select_related("uploaded_by"),
+        "may_add_documents": documents.may_add(request.user, appeal),
+        "documents_error": documents_error,
         "open_status": appeal.status not in (AppealStatus.CLOSED, AppealStatus.REJECTED)},
         status=status)
 
@@ -211,6 +233,8 @@ urlpatterns = [
     path("surveys/<int:pk>/refer/", views_households.survey_refer, name="survey_refer"),
     path("<int:pk>/", appeal_detail, name="detail"),
     path("<int:pk>/notes/", appeal_note, name="note"),
+    path("<int:pk>/documents/", appeal_documents, name="documents"),
+    path("documents/<int:pk>/", appeal_document, name="document"),
     path("<int:pk>/<slug:action>/", appeal_step, name="step"),
 ]
 

@@ -125,7 +125,8 @@ NOT_PAGES = {
     "reports:round_close": "a confirmation page (reports/tests/test_rounds_pages.py)",
     "reports:round_reopen": "a confirmation page (reports/tests/test_rounds_pages.py)",
     "appeals:step": "POST", "appeals:note": "POST", "appeals:case_note": "POST",
-    "appeals:survey_refer": "POST",
+    "appeals:survey_refer": "POST", "appeals:documents": "POST (multipart)",
+    "appeals:document": "a document's download",
 }
 
 # The page's width, the boxes that scroll sideways inside it, the elements that stick out
