@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Membership
-from linli.accounts.roles import Role
+from linli.accounts.roles import Role, domains_for
 from linli.appeals.models import OPEN_STATUSES, Appeal, Referral, ReferralStatus
 from linli.appeals.services import appeal_link, place_staff, unit_staff
 from linli.core.notifications import notify
@@ -24,12 +24,13 @@ def _above(code: str) -> str:
     return code[:shorter[-1]] if shorter else ""
 
 
-def _supervisors(code: str, cache: dict) -> set:
-    """The civil-affairs staff of the region ``code`` (a bureau, not a village's clerk)."""
+def _supervisors(code: str, domain: str, cache: dict) -> set:
+    """The civil-affairs staff of the region ``code`` (a bureau, not a village's clerk)
+    whose role or bureau covers the appeal's data domain."""
     if code not in cache:
-        cache[code] = {m.user for m in Membership.objects.filter(
-            is_active=True, region_code=code, role__in=SUPERVISING).select_related("user")}
-    return cache[code]
+        cache[code] = list(Membership.objects.filter(
+            is_active=True, region_code=code, role__in=SUPERVISING).select_related("user"))
+    return {m.user for m in cache[code] if domain in domains_for(m.role, m.bureau)}
 
 
 def _acting(appeal: Appeal) -> tuple[set, str]:
@@ -61,7 +62,8 @@ def reminders_send(now=None) -> dict[str, int]:
         body, link = _("%(r)s · 已超时 %(h)d 小时") % what, appeal_link(appeal)
         sent["acting"] += notify(acting, title=_("诉求已超过办理时限:%(n)s(%(c)s,%(s)s)") % what,
                                  body=body, link=link, urgent=True)
-        above = _supervisors(answering, cache) - acting if answering else set()
+        above = (_supervisors(answering, appeal.category.domain, cache) - acting
+                 if answering else set())
         sent["above"] += notify(above, title=_("下级诉求逾期未办:%(n)s(%(c)s,%(s)s)") % what,
                                 body=body, link=link)
     return sent

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.access import access_for
 from linli.accounts.models import Membership
-from linli.accounts.roles import DOMAIN_BITS, ORG_ROLES, Perm, Role
+from linli.accounts.roles import DOMAIN_BITS, ORG_ROLES, Perm, Role, domains_for
 from linli.appeals.models import (
     Appeal,
     AppealAction,
@@ -146,6 +146,14 @@ def appeal_link(appeal: Appeal) -> str:
     return reverse("appeals:detail", args=[appeal.pk])
 
 
+def _who_may_see(memberships, appeal: Appeal) -> set:
+    """The users of ``memberships`` whose role (or bureau) covers the appeal's data domain:
+    a notice leads to the appeal, never to a page they would get 404 on."""
+    domain = appeal.category.domain
+    return {m.user for m in memberships.select_related("user")
+            if domain in domains_for(m.role, m.bureau)}
+
+
 def place_staff(appeal: Appeal):
     """Who takes in an appeal: the village's staff and the township's assistants, and the
     registering organisation's staff."""
@@ -155,7 +163,7 @@ def place_staff(appeal: Appeal):
     if appeal.organisation_id:
         memberships |= Membership.objects.filter(is_active=True, role__in=ORG_ROLES,
                                                  organisation_id=appeal.organisation_id)
-    return {m.user for m in memberships.select_related("user")}
+    return _who_may_see(memberships, appeal)
 
 
 def unit_staff(referral: Referral):
@@ -168,7 +176,7 @@ def unit_staff(referral: Referral):
         memberships = Membership.objects.filter(is_active=True,
                                                 region_code=referral.to_region_code)
         memberships = memberships.exclude(role__in=(*ORG_ROLES, Role.AUDITOR, Role.SYSADMIN))
-    return {m.user for m in memberships.select_related("user")}
+    return _who_may_see(memberships, referral.appeal)
 
 
 # --- intake ------------------------------------------------------------------------------------

@@ -181,3 +181,17 @@ def test_overdue_appeals_are_on_the_overdue_list(personas):
     assert [a.pk for a in selectors.work_list(actor=personas.county, tab="overdue")] == [
         appeal.pk]
     assert Appeal.objects.get(pk=appeal.pk).is_overdue
+
+
+def test_a_referral_to_the_province_tells_only_the_bureaus_that_see_it(
+        personas, django_capture_on_commit_callbacks):
+    from linli.accounts.roles import Bureau
+
+    assistance = make_user("sheng_jiuzhu", Role.PROVINCE_BUREAU, "63", Bureau.SOCIAL_ASSISTANCE)
+    appeal = raise_appeal(personas.village, consent_basis="emergency")
+    step(personas.village, appeal, "accept")
+    with django_capture_on_commit_callbacks(execute=True):
+        step(personas.village, appeal, "refer", assistance="temporary", to_region_code="63")
+    told = set(Notification.objects.filter(title__startswith="转介待接收")
+               .values_list("user__username", flat=True))
+    assert told == {assistance.username}  # not the 社会组织管理局 nor the 养老服务处
