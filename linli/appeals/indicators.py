@@ -3,17 +3,23 @@ their requesters' satisfaction (measure 三: 收集、反映居民诉求), and t
 (measure 二: the 1+8+N assistance), each one grouped query over the appeals the actor
 may see, by the place an appeal is about."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.db.models.signals import post_save
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from linli.appeals.models import AppealStatus, Referral, Satisfaction
+from linli.accounts.access import access_for
+from linli.appeals.models import AppealStatus, Category, Referral, Satisfaction
 from linli.appeals.selectors import appeals_visible
 from linli.core.dashboard import Topic
 from linli.core.figures import children_of, counts, grouped, shares, span
-from linli.core.indicators import COUNT, Indicator, Value, register
+from linli.core.indicators import COUNT, Indicator, Value, register, register_provider
 
 FINISHED = (AppealStatus.DONE, AppealStatus.FOLLOWED_UP, AppealStatus.CLOSED)
+CATEGORIES_KEY = "appeals-indicator-categories"
 
 
 def _sees_appeals(access) -> bool:
@@ -55,6 +61,60 @@ def referrals(actor, region, period) -> list[Value]:
     rows = Referral.objects.filter(appeal__in=appeals_visible(actor, within=region.code),
                                    referred_at__gte=start, referred_at__lt=end)
     return counts(region, rows, field="appeal__region_code")
+
+
+def on_time(actor, region, period) -> list[Value]:
+    """Of the steps with a due time completed in the period (受理、接收、办结、回访), the
+    share completed in time."""
+    from linli.appeals.models import AppealEvent
+    from linli.people.selectors import visible
+
+    start, end = span(period)
+    events = visible(AppealEvent.objects.exclude(step=""), actor, "appeal__", within=region.code,
+                     also_organisation="appeal__handling_organisation_id")
+    children, length = children_of(region)
+    by = grouped(events.filter(at__gte=start, at__lt=end), "appeal__region_code", length,
+                 n=Count("pk", filter=Q(on_time=True)), d=Count("pk"))
+    return shares(region, children, {code: (row["n"], row["d"]) for code, row in by.items()})
+
+
+def _by_category(actor, region, period) -> dict[int, dict[str, int]]:
+    """{category id: {child prefix: appeals raised}}: one grouped query for every
+    category's figure, kept for the request."""
+    access = access_for(actor)
+    key = ("appeals-by-category", region.code, period.start, period.end)
+    if key not in access.memo:
+        _children, length = children_of(region)
+        rows = (_raised(actor, region, period).annotate(prefix=Substr("region_code", 1, length))
+                .values_list("category_id", "prefix").annotate(n=Count("pk")).order_by())
+        found: dict[int, dict[str, int]] = {}
+        for category, prefix, n in rows:
+            found.setdefault(category, {})[prefix] = n
+        access.memo[key] = found
+    return access.memo[key]
+
+
+def _category_count(category_id: int):
+    def compute(actor, region, period) -> list[Value]:
+        children, _length = children_of(region)
+        by = _by_category(actor, region, period).get(category_id, {})
+        return [Value(region, float(sum(by.values()))),
+                *(Value(child, float(by.get(child.code, 0))) for child in children)]
+    return compute
+
+
+def category_indicators() -> list[Indicator]:
+    """登记诉求 by category (the editable list): parts of the headline figure."""
+    categories = cache.get(CATEGORIES_KEY)
+    if categories is None:
+        categories = list(Category.objects.filter(is_active=True).order_by("order", "code")
+                          .values_list("pk", "code", "name", "order"))
+        cache.set(CATEGORIES_KEY, categories, 300)
+    return [_appeals(f"appeals_{code}", format_lazy("{}:{}", _("登记诉求"), name),
+                     _category_count(pk), kind=COUNT, unit=pgettext_lazy("appeals", "件"),
+                     measure=3, order=200 + order, breakdown=True,
+                     note=_("期内登记的该类别诉求,按诉求所在村(社区)统计。"))
+            for pk, code, name, order in categories]
 
 
 def _surveys(actor, region, period):
@@ -114,3 +174,11 @@ register(Indicator(
     available=_sees_surveys, parts=(_("已转介"), _("有提示")), measure=2, personal=True,
     flow=True, order=65,
     note=_("期内调查提示可能符合低保、特困、低保边缘或防返贫监测的户中,已转介社会救助的比例。")))
+register(_appeals(
+    "appeals_on_time", _("诉求按时办理率"), on_time, parts=(_("按时完成"), _("完成的环节")),
+    measure=3, order=66,
+    note=_("期内完成的受理、接收、办结、回访环节中,在该环节时限内完成的比例(时限按诉求类别与"
+           "紧急程度的办理时限规则)。")))
+register_provider(category_indicators)
+post_save.connect(lambda **_k: cache.delete(CATEGORIES_KEY), sender=Category, weak=False,
+                  dispatch_uid="appeals-categories-save")

@@ -76,3 +76,29 @@ def test_surveys_and_their_flags_referred_are_counted(personas, elder):
     assert _figure(personas.county, "surveys_flagged_referred")[OUR_COUNTY] == (50.0, (1, 2))
     # the elderly bureau has no 社会救助 data: not its figure
     assert not indicators.get("surveys_done").available(access_for(personas.province_elderly))
+
+
+def test_appeals_by_category_and_the_steps_in_time_are_figures(personas,
+                                                               django_assert_max_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from linli.appeals.models import Appeal
+
+    late = raise_appeal(personas.village, category="housing")
+    Appeal.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    step(personas.village, late, "accept")
+    on_time = raise_appeal(personas.village, category="housing")
+    step(personas.village, on_time, "accept")
+    raise_appeal(personas.village, category="legal")
+    assert _figure(personas.county, "appeals_housing")[OUR_COUNTY][0] == 2
+    assert _figure(personas.county, "appeals_legal")[OUR_TOWNSHIP][0] == 1
+    assert indicators.get("appeals_housing").breakdown
+    assert _figure(personas.county, "appeals_on_time")[OUR_COUNTY] == (50.0, (1, 2))
+    # every category's figure from one grouped query a request
+    access = access_for(User.objects.get(pk=personas.county.pk))
+    region = Region.objects.get(code=OUR_COUNTY)
+    indicators.get("appeals_legal").compute(access, region, Period.this_month())
+    with django_assert_max_num_queries(0):
+        indicators.get("appeals_housing").compute(access, region, Period.this_month())
