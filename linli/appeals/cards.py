@@ -2,15 +2,12 @@
 the user's unit, and what is past its step's due time: one query for the three) and the
 person page's panel of the person's appeals."""
 
-from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.access import Access, access_for
 from linli.accounts.roles import Perm, Role
-from linli.appeals.models import OPEN_STATUSES, AppealStatus
-from linli.appeals.selectors import Tab, appeals_of, appeals_visible, to_take_q
+from linli.appeals.selectors import Tab, appeals_of, tab_counts
 from linli.core.dashboard import Todo
 
 # Who registers and accepts appeals, or answers for a township's or county's: the appeals
@@ -21,10 +18,7 @@ HANDLING_ROLES = frozenset({Role.VILLAGE_STAFF, Role.ORG_STAFF, Role.TOWNSHIP_AS
 
 def _counts(access: Access) -> dict[str, int]:
     if "appeal_counts" not in access.memo:
-        access.memo["appeal_counts"] = appeals_visible(access).aggregate(
-            pending=Count("pk", filter=Q(status=AppealStatus.PENDING)),
-            to_take=Count("pk", filter=to_take_q(access) & Q(status=AppealStatus.REFERRED)),
-            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())))
+        access.memo["appeal_counts"] = tab_counts(actor=access)
     return access.memo["appeal_counts"]
 
 

@@ -215,8 +215,14 @@ class Appeal(models.Model):
         verbose_name = _("诉求")
         verbose_name_plural = _("诉求")
         ordering = ["-created_at", "-id"]
+        # region_code is matched by prefix (LIKE '630102%'): pattern operators, or a
+        # database not in the C collation scans every appeal (bench/appeals.py)
         indexes = [
-            models.Index(fields=["region_code", "status"], name="appeal_region_status"),
+            models.Index(fields=["region_code", "status"], name="appeal_region_status",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["region_code", "created_at"], name="appeal_region_created",
+                         opclasses=["varchar_pattern_ops", "timestamptz_ops"]),
+            models.Index(fields=["-created_at", "-id"], name="appeal_created"),
             models.Index(fields=["status", "due_at"], name="appeal_status_due"),
         ]
 
@@ -261,6 +267,8 @@ class Referral(models.Model):
         verbose_name = _("转介")
         verbose_name_plural = _("转介")
         ordering = ["-referred_at", "-id"]
+        indexes = [models.Index(fields=["to_region_code", "status"], name="referral_unit_status"),
+                   models.Index(fields=["referred_at"], name="referral_referred_at")]
         constraints = [models.CheckConstraint(
             condition=models.Q(to_region__isnull=False, to_force__isnull=True)
             | models.Q(to_region__isnull=True, to_force__isnull=False),
@@ -310,6 +318,8 @@ class AppealEvent(models.Model):
         verbose_name = _("诉求办理记录")
         verbose_name_plural = _("诉求办理记录")
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["at"], name="appealevent_step_at",
+                                condition=~models.Q(step=""))]  # the steps' statistics
 
     def __str__(self) -> str:
         return f"{self.appeal} · {self.get_action_display()}"
@@ -441,7 +451,8 @@ class Survey(models.Model):
         verbose_name = _("家庭经济状况调查")
         verbose_name_plural = _("家庭经济状况调查")
         ordering = ["-surveyed_on", "-id"]
-        indexes = [models.Index(fields=["region_code", "surveyed_on"], name="survey_region_on")]
+        indexes = [models.Index(fields=["region_code", "surveyed_on"], name="survey_region_on",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.surveyed_on}"

@@ -33,15 +33,22 @@ def _supervisors(code: str, domain: str, cache: dict) -> set:
     return {m.user for m in cache[code] if domain in domains_for(m.role, m.bureau)}
 
 
-def _acting(appeal: Appeal) -> tuple[set, str]:
-    """Who must act now, and the region whose bureau answers for them."""
+def _acting(appeal: Appeal, cache: dict) -> tuple[set, str]:
+    """Who must act now, and the region whose bureau answers for them (the staff of one
+    unit read once a run: thousands of overdue appeals share a few hundred units)."""
     referral = next(iter(appeal.open_referrals), None)
+    domain = appeal.category.domain
     if referral is None:
         # the place takes it in, handles it or calls back: the county answers for its villages
-        return place_staff(appeal), appeal.region_code[:6]
-    if referral.to_force_id:
-        return unit_staff(referral), appeal.region_code[:6]
-    return unit_staff(referral), _above(referral.to_region_code)
+        key = ("place", appeal.region_code, appeal.organisation_id, domain)
+        if key not in cache:
+            cache[key] = place_staff(appeal)
+        return cache[key], appeal.region_code[:6]
+    key = ("unit", referral.to_force_id, referral.to_region_code, domain)
+    if key not in cache:
+        cache[key] = unit_staff(referral)
+    above = appeal.region_code[:6] if referral.to_force_id else _above(referral.to_region_code)
+    return cache[key], above
 
 
 def reminders_send(now=None) -> dict[str, int]:
@@ -52,9 +59,9 @@ def reminders_send(now=None) -> dict[str, int]:
                .prefetch_related(Prefetch("referrals", queryset=waiting.select_related(
                    "to_region", "to_force"), to_attr="open_referrals"))
                .order_by("due_at"))
-    sent, cache = {"appeals": 0, "acting": 0, "above": 0}, {}
+    sent, cache, staff = {"appeals": 0, "acting": 0, "above": 0}, {}, {}
     for appeal in overdue:
-        acting, answering = _acting(appeal)
+        acting, answering = _acting(appeal, staff)
         hours = int((now - appeal.due_at).total_seconds() // 3600)
         what = {"n": appeal.requester_name, "c": appeal.category.name,
                 "s": appeal.get_status_display(), "r": appeal.region.name, "h": hours}

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from linli.accounts.access import access_for
@@ -168,6 +168,19 @@ def work_list(*, actor, tab: str = Tab.PENDING) -> QuerySet[Appeal]:
     if tab in (Tab.OVERDUE, Tab.PENDING, Tab.TO_TAKE, Tab.IN_HAND, Tab.FOLLOW_UP):
         return rows.order_by("due_at", "id")
     return rows.order_by("-created_at", "-id")
+
+
+def tab_counts(*, actor) -> dict[str, int]:
+    """How many each work list holds, in one scan (the list page shows them all)."""
+    access = access_for(actor)
+    return appeals_visible(actor).aggregate(
+        **{Tab.PENDING: Count("pk", filter=Q(status=AppealStatus.PENDING)),
+           Tab.TO_TAKE: Count("pk", filter=to_take_q(access) & Q(status=AppealStatus.REFERRED)),
+           Tab.IN_HAND: Count("pk", filter=Q(status__in=(
+               AppealStatus.ACCEPTED, AppealStatus.TAKEN, AppealStatus.IN_PROGRESS))),
+           Tab.OVERDUE: Count("pk", filter=Q(status__in=OPEN_STATUSES,
+                                             due_at__lt=timezone.now())),
+           Tab.FOLLOW_UP: Count("pk", filter=Q(status=AppealStatus.DONE))})
 
 
 def forces_for(*, actor, appeal: Appeal) -> QuerySet[Force]:

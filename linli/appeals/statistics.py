@@ -4,6 +4,7 @@ average days and on-time rate, and the referrals by assistance type and unit —
 query each, over the appeals the actor may see, so a province's page costs what a
 county's does."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Q
@@ -90,16 +91,22 @@ def statistics(*, actor, region: Region, period: Period) -> Statistics:
     total = Row(region, **{key: sum(row[key] for row in by.values())
                            for key in ("raised", "finished", "accepted", "rated", "satisfied",
                                        "overdue")})
+    # by category, channel and status: one grouped scan, summed three ways here
+    categories, channels, statuses = Counter(), Counter(), Counter()
+    for category, channel, status, n in (raised.values_list("category__name", "channel",
+                                                           "status")
+                                         .annotate(n=Count("pk")).order_by()):
+        categories[category] += n
+        channels[str(Channel(channel).label)] += n
+        statuses[str(AppealStatus(status).label)] += n
     return Statistics(
-        total=total, children=rows,
-        categories=list(raised.values_list("category__name").annotate(n=Count("pk"))
-                        .order_by("-n", "category__name")),
-        channels=[(str(Channel(c).label), n) for c, n in raised.values_list("channel")
-                  .annotate(n=Count("pk")).order_by("-n", "channel")],
-        statuses=[(str(AppealStatus(s).label), n) for s, n in raised.values_list("status")
-                  .annotate(n=Count("pk")).order_by("-n", "status")],
-        steps=_steps(actor, region, start, end),
+        total=total, children=rows, categories=_most(categories), channels=_most(channels),
+        statuses=_most(statuses), steps=_steps(actor, region, start, end),
         referrals=_referrals(actor, region, start, end))
+
+
+def _most(counted: Counter) -> list[tuple[str, int]]:
+    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _referrals(actor, region: Region, start, end) -> list[tuple[str, str, int]]:

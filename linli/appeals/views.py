@@ -42,8 +42,8 @@ def appeal_list(request):
     tab = request.GET.get("tab", selectors.Tab.PENDING)
     if tab not in selectors.TABS:
         tab = selectors.Tab.PENDING
-    tabs = [(key, label, selectors.work_list(actor=request.user, tab=key).count()
-             if key != selectors.Tab.ALL else None) for key, label in TAB_LABELS.items()]
+    counts = selectors.tab_counts(actor=request.user)
+    tabs = [(key, label, counts.get(key)) for key, label in TAB_LABELS.items()]
     return render(request, "appeals/list.html", {
         "tab": tab, "tabs": tabs, "query": f"tab={tab}",
         "page": paginate(request, selectors.work_list(actor=request.user, tab=tab)),
