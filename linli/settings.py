@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "linli.care",
     "linli.reports",
     "linli.appeals",
+    "linli.governance",
     "django_tasks",
     "django_tasks_db",
 ]
